@@ -27,6 +27,9 @@ export default defineConfig({
   resolve: { alias },
   test: {
     testTimeout: 30_000,
+    // The JSON report feeds the one-line summary that .ci/run prints.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
     projects: [
       project('core', 'packages/core'),
       project('testing', 'packages/testing'),
