@@ -1,0 +1,30 @@
+export { expectNoTensorLeak, type NoTensorLeakOptions } from './expect-no-tensor-leak.js';
+export {
+  arbitraryFromSpace,
+  arbitraryFromSpaceJSON,
+  arbitraryOutsideSpace,
+  arbitraryOutsideSpaceJSON,
+  arbitrarySpace,
+  arbitrarySpaceJSON,
+  type ArbitrarySpaceOptions,
+} from './arbitraries.js';
+export {
+  describeEnvContract,
+  checkEnvContract,
+  envContractChecks,
+  type EnvContractOptions,
+  type EnvContractCheck,
+  type EnvCheck,
+  type ContractCheckResult,
+  type ContractViolation,
+} from './describe-env-contract.js';
+export {
+  describeReplayContract,
+  checkReplayContract,
+  replayContractChecks,
+  contractTransition,
+  type ReplayContractOptions,
+  type ReplayContractCheck,
+  type ReplayCheck,
+  type MakeReplayBuffer,
+} from './describe-replay-contract.js';
