@@ -9,3 +9,4 @@ export {
   type LoadCheckpointOptions,
 } from './checkpoint-directory.js';
 export { fileSink, type FileSink, type FileSinkOptions } from './file-sink.js';
+export { fileSystemHandler, registerFileSystem } from './file-system-handler.js';
