@@ -194,8 +194,8 @@ function messageOf(error: unknown): string {
 }
 
 function localRequire(): NodeJS.Require {
-  // The CJS build has no import.meta but has __filename.
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  // tsup's shims give the CJS build an import.meta.url.
+  return createRequire(import.meta.url);
 }
 
 const defaultLoader: ModuleLoader = (specifier) => import(specifier);
