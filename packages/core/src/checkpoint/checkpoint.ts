@@ -180,6 +180,13 @@ function expectedBlobProblems(name: string, entry: BlobEntry, expected: Expected
   return problems;
 }
 
+/** `<label>: checksum mismatch (…)` when `entry` has a CRC-32 that `bytes` do not match. Not exported from the package. */
+export function checksumProblem(label: string, bytes: Uint8Array, entry: BlobEntry): string | undefined {
+  if (entry.crc32 === undefined) return undefined;
+  const actual = crc32Hex(bytes);
+  return actual === entry.crc32 ? undefined : `${label}: checksum mismatch (crc32 ${actual}, manifest says ${entry.crc32})`;
+}
+
 /**
  * Every problem with `cp`, empty when it is sound: blob names, blobs listed but absent (or
  * present but unlisted), byteLength and CRC-32 mismatches, dtype/shape inconsistencies, and
@@ -202,9 +209,9 @@ export function validateCheckpoint(cp: Checkpoint, expected?: ExpectedCheckpoint
     }
     if (bytes.length !== entry.byteLength) {
       problems.push(`${label}: ${bytes.length} bytes, manifest says ${entry.byteLength}`);
-    } else if (entry.crc32 !== undefined) {
-      const actual = crc32Hex(bytes);
-      if (actual !== entry.crc32) problems.push(`${label}: checksum mismatch (crc32 ${actual}, manifest says ${entry.crc32})`);
+    } else {
+      const mismatch = checksumProblem(label, bytes, entry);
+      if (mismatch !== undefined) problems.push(mismatch);
     }
   }
   for (const name of cp.blobs.keys()) {

@@ -35,6 +35,12 @@ export interface BlobEntry {
   shape?: number[];
   /** CRC-32 (zlib) of the blob as 8 lowercase hex digits; checked on load when present. */
   crc32?: string;
+  /**
+   * File holding the blob in a checkpoint directory: `<name>.<crc32>.bin` or
+   * `<name>.<crc32>-<k>.bin` (see `saveCheckpoint`). Absent in manifests written before
+   * it existed, which store the blob as `<name>.bin`.
+   */
+  file?: string;
 }
 
 /**
@@ -77,7 +83,7 @@ const MAX_BLOB_NAME_LENGTH = 200;
 
 /**
  * Why `name` cannot name a blob, or undefined when it can. Names become file names
- * (`<name>.bin`), so only `[A-Za-z0-9_.-]`, no leading dot, no `..`, at most 200 characters.
+ * (`<name>.<crc32>.bin`), so only `[A-Za-z0-9_.-]`, no leading dot, no `..`, at most 200 characters.
  */
 export function blobNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'blob name is empty';
@@ -111,24 +117,41 @@ export function blobNamesProblems(names: Iterable<string>): string[] {
   return problems;
 }
 
-/** Problems of one blob entry on its own: byteLength against dtype and shape. */
+// What may follow the blob name in its file name: `.bin`, `.<crc32>.bin` or `.<crc32>-<k>.bin`.
+const BLOB_FILE_SUFFIX = /^\.(?:[0-9a-f]{8}(?:-[1-9][0-9]{0,8})?\.)?bin$/;
+
+/**
+ * Problems of one blob entry on its own: byteLength against dtype and shape, and a `file`
+ * that is not the blob's name followed by `.bin`, `.<crc32>.bin` or `.<crc32>-<k>.bin`.
+ */
 export function blobEntryProblems(name: string, entry: BlobEntry): string[] {
   const label = `blob ${JSON.stringify(name)}`;
-  const { byteLength, dtype, shape } = entry;
-  if (shape !== undefined && (dtype === undefined || dtype === 'bytes')) {
-    return [`${label}: a shape needs a numeric dtype, got ${dtype ?? 'none'}`];
+  const problems: string[] = [];
+  const { file } = entry;
+  // The file becomes a path: a valid blob name plus one of these suffixes stays inside the directory.
+  if (file !== undefined && !(file.startsWith(name) && BLOB_FILE_SUFFIX.test(file.slice(name.length)))) {
+    problems.push(`${label}: file ${JSON.stringify(file)} is not allowed (expected ${name}.<crc32>.bin)`);
   }
-  if (dtype === undefined || dtype === 'bytes') return [];
+  const layout = blobLayoutProblem(entry);
+  if (layout !== undefined) problems.push(`${label}: ${layout}`);
+  return problems;
+}
+
+function blobLayoutProblem({ byteLength, dtype, shape }: BlobEntry): string | undefined {
+  if (shape !== undefined && (dtype === undefined || dtype === 'bytes')) {
+    return `a shape needs a numeric dtype, got ${dtype ?? 'none'}`;
+  }
+  if (dtype === undefined || dtype === 'bytes') return undefined;
   const size = bytesPerElement(dtype);
   if (shape !== undefined) {
     const expected = shape.reduce((a, b) => a * b, 1) * size;
     if (expected !== byteLength) {
-      return [`${label}: byteLength ${byteLength} does not match ${dtype} shape [${shape.join(',')}] (${expected} bytes)`];
+      return `byteLength ${byteLength} does not match ${dtype} shape [${shape.join(',')}] (${expected} bytes)`;
     }
   } else if (byteLength % size !== 0) {
-    return [`${label}: byteLength ${byteLength} is not a multiple of ${size} (${dtype})`];
+    return `byteLength ${byteLength} is not a multiple of ${size} (${dtype})`;
   }
-  return [];
+  return undefined;
 }
 
 /** Path of the first value in `value` that JSON cannot hold exactly, or undefined. */
@@ -165,6 +188,7 @@ const blobEntrySchema = v.object({
   dtype: v.optional(v.picklist(BLOB_DTYPES)),
   shape: v.optional(v.array(nonNegativeInteger)),
   crc32: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{8}$/, 'expected 8 lowercase hex digits'))),
+  file: v.optional(v.string()),
 });
 
 const jsonObjectSchema = v.custom<JsonObject>(

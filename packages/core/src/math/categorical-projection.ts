@@ -1,3 +1,5 @@
+import { checkIntegerAtLeast, checkLength, checkSameLength } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /** Inputs of {@link categoricalProjection}: a batch of target distributions on a fixed support. */
@@ -41,18 +43,14 @@ export function categoricalProjection<T extends Floats = Float32Array>(input: Ca
   const { probabilities, rewards, discounts, vMin, vMax, atoms } = input;
   checkSupport('categoricalProjection', vMin, vMax, atoms);
   const batch = rewards.length;
-  if (discounts.length !== batch) {
-    throw new RangeError(`categoricalProjection: discounts has length ${discounts.length}, rewards ${batch}`);
-  }
+  checkSameLength('categoricalProjection', 'discounts', discounts.length, 'rewards', batch);
   if (probabilities.length !== batch * atoms) {
     throw new RangeError(
       `categoricalProjection: probabilities has length ${probabilities.length}, expected rewards.length ${batch} × atoms ${atoms}`,
     );
   }
   const result = out ?? (new Float32Array(batch * atoms) as T);
-  if (result.length !== batch * atoms) {
-    throw new RangeError(`categoricalProjection: out has length ${result.length}, expected ${batch * atoms}`);
-  }
+  checkLength('categoricalProjection', 'out', result.length, batch * atoms);
 
   const dz = (vMax - vMin) / (atoms - 1);
   const top = atoms - 1;
@@ -87,7 +85,7 @@ export function categoricalProjection<T extends Floats = Float32Array>(input: Ca
 }
 
 function checkSupport(fn: string, vMin: number, vMax: number, atoms: number): void {
-  if (!Number.isInteger(atoms) || atoms < 2) throw new RangeError(`${fn}: atoms must be an integer >= 2, got ${atoms}`);
+  checkIntegerAtLeast(fn, 'atoms', atoms, 2);
   if (!Number.isFinite(vMin) || !Number.isFinite(vMax) || !(vMin < vMax)) {
     throw new RangeError(`${fn}: vMin and vMax must be finite with vMin < vMax, got ${vMin}, ${vMax}`);
   }

@@ -1,3 +1,5 @@
+import { checkSameLength, checkUnitInterval } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /** Options of {@link discountedReturns}. */
@@ -29,16 +31,12 @@ export function discountedReturns<T extends Floats = Float32Array>(
   checkUnitInterval('discountedReturns', 'gamma', gamma);
   const steps = rewards.length;
   const { dones, bootstrap = 0 } = options;
-  if (dones !== undefined && dones.length !== steps) {
-    throw new RangeError(`discountedReturns: dones has length ${dones.length}, rewards ${steps}`);
-  }
+  if (dones !== undefined) checkSameLength('discountedReturns', 'dones', dones.length, 'rewards', steps);
   if (!Number.isFinite(bootstrap)) {
     throw new RangeError(`discountedReturns: bootstrap must be finite, got ${bootstrap}`);
   }
   const out = options.out ?? (new Float32Array(steps) as T);
-  if (out.length !== steps) {
-    throw new RangeError(`discountedReturns: out has length ${out.length}, rewards ${steps}`);
-  }
+  checkSameLength('discountedReturns', 'out', out.length, 'rewards', steps);
   let g = bootstrap;
   for (let t = steps - 1; t >= 0; t--) {
     g = dones !== undefined && dones[t] !== 0 ? rewards[t]! : rewards[t]! + gamma * g;
@@ -53,8 +51,4 @@ export function discountedSum(rewards: Floats, gamma: number): number {
   let g = 0;
   for (let t = rewards.length - 1; t >= 0; t--) g = rewards[t]! + gamma * g;
   return g;
-}
-
-function checkUnitInterval(fn: string, name: string, x: number): void {
-  if (!(x >= 0 && x <= 1)) throw new RangeError(`${fn}: ${name} must be in [0, 1], got ${x}`);
 }

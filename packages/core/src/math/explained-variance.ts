@@ -1,3 +1,5 @@
+import { checkSameLength } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /**
@@ -11,9 +13,7 @@ type Floats = Float32Array | Float64Array;
  */
 export function explainedVariance(yPred: Floats, yTrue: Floats): number {
   const n = yTrue.length;
-  if (yPred.length !== n) {
-    throw new RangeError(`explainedVariance: yPred has length ${yPred.length}, yTrue ${n}`);
-  }
+  checkSameLength('explainedVariance', 'yPred', yPred.length, 'yTrue', n);
   if (n === 0) return NaN;
   let meanY = 0;
   let meanResidual = 0;

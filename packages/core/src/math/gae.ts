@@ -1,3 +1,5 @@
+import { checkLength, checkRolloutLayout, checkUnitInterval } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /**
@@ -53,24 +55,13 @@ export interface GaeResult<T extends Floats = Float32Array> {
 export function computeGae<T extends Floats = Float32Array>(input: GaeInput, out?: GaeResult<T>): GaeResult<T> {
   const { rewards, values, nextValues, terminated, truncated, numEnvs, gamma, gaeLambda } = input;
   const n = rewards.length;
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) {
-    throw new RangeError(`computeGae: numEnvs must be a positive integer, got ${numEnvs}`);
-  }
-  if (n % numEnvs !== 0) {
-    throw new RangeError(`computeGae: rewards has length ${n}, not a multiple of numEnvs ${numEnvs}`);
-  }
-  checkLength('values', values.length, n);
-  checkLength('nextValues', nextValues.length, n);
-  checkLength('terminated', terminated.length, n);
-  checkLength('truncated', truncated.length, n);
-  if (!(gamma >= 0 && gamma <= 1)) throw new RangeError(`computeGae: gamma must be in [0, 1], got ${gamma}`);
-  if (!(gaeLambda >= 0 && gaeLambda <= 1)) {
-    throw new RangeError(`computeGae: gaeLambda must be in [0, 1], got ${gaeLambda}`);
-  }
+  checkRolloutLayout('computeGae', numEnvs, n, { values, nextValues, terminated, truncated });
+  checkUnitInterval('computeGae', 'gamma', gamma);
+  checkUnitInterval('computeGae', 'gaeLambda', gaeLambda);
   const advantages = out?.advantages ?? (new Float32Array(n) as T);
   const returns = out?.returns ?? (new Float32Array(n) as T);
-  checkLength('out.advantages', advantages.length, n);
-  checkLength('out.returns', returns.length, n);
+  checkLength('computeGae', 'out.advantages', advantages.length, n, 'rewards.length');
+  checkLength('computeGae', 'out.returns', returns.length, n, 'rewards.length');
   if (advantages === returns) throw new RangeError('computeGae: out.advantages and out.returns must be distinct');
 
   const gl = gamma * gaeLambda;
@@ -92,10 +83,4 @@ export function computeGae<T extends Floats = Float32Array>(input: GaeInput, out
     }
   }
   return { advantages, returns };
-}
-
-function checkLength(name: string, actual: number, expected: number): void {
-  if (actual !== expected) {
-    throw new RangeError(`computeGae: ${name} has length ${actual}, expected ${expected} (rewards.length)`);
-  }
 }

@@ -1,3 +1,5 @@
+import { checkLength, checkRolloutLayout, checkUnitInterval } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /**
@@ -37,19 +39,11 @@ export interface LambdaReturnsInput {
 export function lambdaReturns<T extends Floats = Float32Array>(input: LambdaReturnsInput, out?: T): T {
   const { rewards, nextValues, terminated, truncated, numEnvs = 1, gamma, lambda } = input;
   const n = rewards.length;
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) {
-    throw new RangeError(`lambdaReturns: numEnvs must be a positive integer, got ${numEnvs}`);
-  }
-  if (n % numEnvs !== 0) {
-    throw new RangeError(`lambdaReturns: rewards has length ${n}, not a multiple of numEnvs ${numEnvs}`);
-  }
-  checkLength('nextValues', nextValues.length, n);
-  checkLength('terminated', terminated.length, n);
-  checkLength('truncated', truncated.length, n);
-  if (!(gamma >= 0 && gamma <= 1)) throw new RangeError(`lambdaReturns: gamma must be in [0, 1], got ${gamma}`);
-  if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`lambdaReturns: lambda must be in [0, 1], got ${lambda}`);
+  checkRolloutLayout('lambdaReturns', numEnvs, n, { nextValues, terminated, truncated });
+  checkUnitInterval('lambdaReturns', 'gamma', gamma);
+  checkUnitInterval('lambdaReturns', 'lambda', lambda);
   const result = out ?? (new Float32Array(n) as T);
-  checkLength('out', result.length, n);
+  checkLength('lambdaReturns', 'out', result.length, n, 'rewards.length');
 
   const nextReturn = new Float64Array(numEnvs); // G^λ_{t+1} per env
   for (let row = n - numEnvs; row >= 0; row -= numEnvs) {
@@ -66,10 +60,4 @@ export function lambdaReturns<T extends Floats = Float32Array>(input: LambdaRetu
     }
   }
   return result;
-}
-
-function checkLength(name: string, actual: number, expected: number): void {
-  if (actual !== expected) {
-    throw new RangeError(`lambdaReturns: ${name} has length ${actual}, expected ${expected} (rewards.length)`);
-  }
 }

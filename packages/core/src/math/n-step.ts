@@ -1,3 +1,5 @@
+import { checkIntegerAtLeast, checkSameLength, checkUnitInterval } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /** A flat sequence of `steps` transitions from one environment (episodes laid end to end). */
@@ -50,17 +52,11 @@ export interface NStepResult {
 export function nStepTargets(input: NStepInput): NStepResult {
   const { rewards, terminated, truncated, nextValues, gamma, n } = input;
   const steps = rewards.length;
-  if (terminated.length !== steps) {
-    throw new RangeError(`nStepTargets: terminated has length ${terminated.length}, rewards ${steps}`);
-  }
-  if (truncated.length !== steps) {
-    throw new RangeError(`nStepTargets: truncated has length ${truncated.length}, rewards ${steps}`);
-  }
-  if (nextValues !== undefined && nextValues.length !== steps) {
-    throw new RangeError(`nStepTargets: nextValues has length ${nextValues.length}, rewards ${steps}`);
-  }
-  if (!(gamma >= 0 && gamma <= 1)) throw new RangeError(`nStepTargets: gamma must be in [0, 1], got ${gamma}`);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`nStepTargets: n must be an integer >= 1, got ${n}`);
+  checkSameLength('nStepTargets', 'terminated', terminated.length, 'rewards', steps);
+  checkSameLength('nStepTargets', 'truncated', truncated.length, 'rewards', steps);
+  if (nextValues !== undefined) checkSameLength('nStepTargets', 'nextValues', nextValues.length, 'rewards', steps);
+  checkUnitInterval('nStepTargets', 'gamma', gamma);
+  checkIntegerAtLeast('nStepTargets', 'n', n, 1);
 
   const returns = new Float32Array(steps);
   const rewardSums = new Float32Array(steps);

@@ -1,3 +1,5 @@
+import { checkFiniteNonNegative, checkNonNegativeInteger, checkSameLength } from '../internal/validate.js';
+
 type Floats = Float32Array | Float64Array;
 
 /** Checkpoint form of a {@link RunningMeanStd}; plain JSON, doubles kept exactly. */
@@ -76,9 +78,7 @@ export class RunningMeanStd {
    * `count` defaults to `batch.length / size`. Returns `this`.
    */
   update(batch: Floats, count: number = batch.length / this.size): this {
-    if (!Number.isInteger(count) || count < 0) {
-      throw new RangeError(`RunningMeanStd.update: count must be a non-negative integer, got ${count}`);
-    }
+    checkNonNegativeInteger('RunningMeanStd.update', 'count', count);
     if (batch.length !== count * this.size) {
       throw new RangeError(
         `RunningMeanStd.update: batch has length ${batch.length}, expected count ${count} × size ${this.size}`,
@@ -130,13 +130,9 @@ export class RunningMeanStd {
     if (clip !== undefined && !(clip > 0)) {
       throw new RangeError(`RunningMeanStd.normalize: clip must be > 0, got ${clip}`);
     }
-    if (!(epsilon >= 0 && epsilon < Infinity)) {
-      throw new RangeError(`RunningMeanStd.normalize: epsilon must be finite and >= 0, got ${epsilon}`);
-    }
+    checkFiniteNonNegative('RunningMeanStd.normalize', 'epsilon', epsilon);
     const result = out ?? (new Float32Array(x.length) as T);
-    if (result.length !== x.length) {
-      throw new RangeError(`RunningMeanStd.normalize: out has length ${result.length}, x ${x.length}`);
-    }
+    checkSameLength('RunningMeanStd.normalize', 'out', result.length, 'x', x.length);
     const mean = this.runningMean;
     const variance = this.runningVar;
     const high = clip ?? Infinity;
@@ -165,9 +161,7 @@ export class RunningMeanStd {
       throw new TypeError('RunningMeanStd.fromJSON: shape must be an array');
     }
     const rms = new RunningMeanStd(json.shape);
-    if (!Number.isFinite(json.count) || json.count < 0) {
-      throw new RangeError(`RunningMeanStd.fromJSON: count must be finite and >= 0, got ${json.count}`);
-    }
+    checkFiniteNonNegative('RunningMeanStd.fromJSON', 'count', json.count);
     if (!Array.isArray(json.mean) || json.mean.length !== rms.size) {
       throw new RangeError(`RunningMeanStd.fromJSON: mean must be an array of ${rms.size} numbers`);
     }

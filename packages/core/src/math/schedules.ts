@@ -1,3 +1,5 @@
+import { checkFinite, checkUnitInterval } from '../internal/validate.js';
+
 /**
  * A hyperparameter (learning rate, ε, clip range, …) as a function of training progress
  * p = step / totalSteps, which runs from 0 at the first step to 1 at the last.
@@ -46,9 +48,7 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
   const { start, end, fraction = 1 } = options;
   checkFinite('linearSchedule', 'start', start);
   checkFinite('linearSchedule', 'end', end);
-  if (!(fraction > 0 && fraction <= 1)) {
-    throw new RangeError(`linearSchedule: fraction must be in (0, 1], got ${fraction}`);
-  }
+  checkUnitInterval('linearSchedule', 'fraction', fraction, true);
   return (progress) => {
     const p = clampProgress(progress);
     return p >= fraction ? end : start + ((end - start) * p) / fraction;
@@ -60,9 +60,7 @@ export function exponentialSchedule(options: ExponentialScheduleOptions): Schedu
   const { start, end = 0, decay } = options;
   checkFinite('exponentialSchedule', 'start', start);
   checkFinite('exponentialSchedule', 'end', end);
-  if (!(decay > 0 && decay <= 1)) {
-    throw new RangeError(`exponentialSchedule: decay must be in (0, 1], got ${decay}`);
-  }
+  checkUnitInterval('exponentialSchedule', 'decay', decay, true);
   return (progress) => end + (start - end) * Math.pow(decay, clampProgress(progress));
 }
 
@@ -85,9 +83,7 @@ export function piecewiseSchedule(
   const vs = new Float64Array(points.length);
   for (let i = 0; i < points.length; i++) {
     const [p, v] = points[i]!;
-    if (!(p >= 0 && p <= 1)) {
-      throw new RangeError(`piecewiseSchedule: points[${i}] progress must be in [0, 1], got ${p}`);
-    }
+    checkUnitInterval('piecewiseSchedule', `points[${i}] progress`, p);
     if (i > 0 && !(p > ps[i - 1]!)) {
       throw new RangeError(
         `piecewiseSchedule: points must have strictly increasing progress, got ${ps[i - 1]} then ${p}`,
@@ -117,8 +113,4 @@ export function asSchedule(value: number | Schedule): Schedule {
 function clampProgress(progress: number): number {
   if (Number.isNaN(progress)) throw new RangeError('Schedule: progress must be a number in [0, 1], got NaN');
   return progress < 0 ? 0 : progress > 1 ? 1 : progress;
-}
-
-function checkFinite(fn: string, name: string, x: number): void {
-  if (!Number.isFinite(x)) throw new RangeError(`${fn}: ${name} must be a finite number, got ${x}`);
 }

@@ -1,9 +1,19 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32.js';
-import { CheckpointError, blobNamesProblems, parseManifest, stringifyManifest } from '../checkpoint/manifest.js';
+import {
+  CheckpointError,
+  blobEntryProblems,
+  blobNameProblem,
+  blobNamesProblems,
+  parseManifest,
+  stringifyManifest,
+  type BlobEntry,
+  type CheckpointManifest,
+} from '../checkpoint/manifest.js';
 import {
   assertValidCheckpoint,
+  checksumProblem,
   type Checkpoint,
   type CheckpointStore,
   type ExpectedCheckpoint,
@@ -29,20 +39,110 @@ export interface LoadCheckpointOptions {
   expected?: ExpectedCheckpoint;
 }
 
+// A blob file saveCheckpoint writes: `<name>.<crc32>.bin`, or `<name>.<crc32>-<k>.bin` when that name is taken.
+const BLOB_FILE = /^(.+)\.[0-9a-f]{8}(?:-[1-9][0-9]{0,8})?\.bin$/;
+
+/** The file holding blob `name`: the manifest's `file`, or `<name>.bin` in manifests from before it. */
+function blobFile(name: string, entry: BlobEntry): string {
+  return entry.file ?? `${name}.bin`;
+}
+
 /**
- * Writes `cp` into directory `dir` (created if needed): each blob as `<name>.bin`, then
- * `manifest.json` last, every file atomically (temp file + rename). A crash mid-save leaves
- * the previous manifest in place; blobs it lists that were already replaced then fail their
- * checksum on load instead of loading silently wrong weights. Files of blobs the new manifest
- * no longer lists are left alone. Throws {@link CheckpointError} if `cp` is invalid.
+ * Writes `cp` into directory `dir` (created if needed) so that at every instant `dir` holds
+ * either the complete previous checkpoint or the complete new one:
+ *
+ * 1. each blob goes to a file named after its content, `<name>.<crc32>.bin`, or
+ *    `<name>.<crc32>-<k>.bin` when a file of that name already exists (or is listed), so
+ *    no file the previous manifest lists is ever replaced;
+ * 2. `manifest.json`, listing those files, replaces the previous one: the commit point;
+ * 3. blob files the new manifest does not list are deleted, best effort: files named like
+ *    step 1's, and the `<name>.bin` files of a previous manifest in the older layout (only
+ *    that manifest says they are blobs: a crash before this step leaves them for good).
+ *    Other files in `dir` are left alone.
+ *
+ * Every file is written atomically (temp file, fsync, rename) and the directory is synced
+ * before and after the commit. A save that fails part-way leaves the previous checkpoint
+ * loadable, plus new blob files that the next save deletes. Throws {@link CheckpointError}
+ * if `cp` is invalid.
  */
 export async function saveCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
   assertValidCheckpoint(cp, undefined, `cannot save checkpoint to ${dir}`);
   await mkdir(dir, { recursive: true });
-  for (const name of [...cp.blobs.keys()].sort()) {
-    await writeFileAtomic(join(dir, `${name}.bin`), cp.blobs.get(name)!);
+  const previousFiles = listedFiles(await readPreviousManifest(dir));
+  // Never write over an existing file, nor one the previous manifest lists. Lower case: two
+  // names that differ only in case are one file on some file systems.
+  const taken = new Set([...(await readdir(dir)), ...previousFiles].map((file) => file.toLowerCase()));
+  const blobs: Record<string, BlobEntry> = {};
+  for (const [name, entry] of Object.entries(cp.manifest.blobs)) {
+    const bytes = cp.blobs.get(name)!;
+    const file = unusedBlobFile(name, crc32Hex(bytes), taken);
+    taken.add(file.toLowerCase());
+    await writeFileAtomic(join(dir, file), bytes);
+    blobs[name] = { ...entry, file };
   }
-  await writeFileAtomic(join(dir, MANIFEST_FILE), stringifyManifest(cp.manifest));
+  await syncDirectory(dir); // the blobs are on disk before the manifest that lists them
+  await writeFileAtomic(join(dir, MANIFEST_FILE), stringifyManifest({ ...cp.manifest, blobs }));
+  await syncDirectory(dir); // the new manifest is on disk before the old blobs go
+  await removeUnlistedBlobFiles(dir, listedFiles({ blobs }), previousFiles);
+}
+
+function unusedBlobFile(name: string, crc: string, taken: ReadonlySet<string>): string {
+  for (let k = 0; ; k++) {
+    const file = k === 0 ? `${name}.${crc}.bin` : `${name}.${crc}-${k}.bin`;
+    if (!taken.has(file.toLowerCase())) return file;
+  }
+}
+
+/** The manifest now in `dir`, or undefined when there is none or it cannot be read. */
+async function readPreviousManifest(dir: string): Promise<CheckpointManifest | undefined> {
+  try {
+    return await readManifest(dir, Infinity, 'previous checkpoint');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: makes renames in `dir` durable. Not every platform can open a directory. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows cannot fsync a directory; its renames are as durable as they get.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The blob files `manifest` lists. */
+function listedFiles(manifest: Pick<CheckpointManifest, 'blobs'> | undefined): string[] {
+  return Object.entries(manifest?.blobs ?? {}).map(([name, entry]) => blobFile(name, entry));
+}
+
+/**
+ * Deletes the blob files in `dir` other than `keep`: files named as saveCheckpoint names them,
+ * and `previousFiles` (which may be `<name>.bin`). A failure only leaves a file behind.
+ */
+async function removeUnlistedBlobFiles(dir: string, keep: readonly string[], previousFiles: readonly string[]): Promise<void> {
+  const kept = new Set(keep.map((file) => file.toLowerCase()));
+  const candidates = new Set(previousFiles);
+  try {
+    for (const file of await readdir(dir)) {
+      const name = BLOB_FILE.exec(file)?.[1];
+      if (name !== undefined && blobNameProblem(name) === undefined) candidates.add(file);
+    }
+  } catch {
+    // Listing failed: delete only what the previous manifest listed.
+  }
+  for (const file of candidates) {
+    if (kept.has(file.toLowerCase())) continue;
+    try {
+      await unlink(join(dir, file));
+    } catch {
+      // Already gone, or not deletable: a leftover file, not a broken checkpoint.
+    }
+  }
 }
 
 function isNotFound(error: unknown): boolean {
@@ -86,19 +186,8 @@ async function readLimited(
   }
 }
 
-/**
- * Reads the checkpoint in directory `dir`. The manifest is size-checked, parsed with
- * `JSON.parse` (never evaluated) and validated; each blob file is size-checked against the
- * limit and the manifest before it is read, then its CRC-32 verified. Throws
- * {@link CheckpointError} whose message names each offending file.
- */
-export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<Checkpoint> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
-  const maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-  for (const [field, value] of [['maxBytes', maxBytes], ['maxManifestBytes', maxManifestBytes]] as const) {
-    if (!(value >= 0)) throw new RangeError(`loadCheckpoint: ${field} must be >= 0, got ${value}`);
-  }
-  const context = `cannot load checkpoint ${dir}`;
+/** Reads, parses and validates `manifest.json` in `dir`; throws {@link CheckpointError} naming the file. */
+async function readManifest(dir: string, maxManifestBytes: number, context: string): Promise<CheckpointManifest> {
   const manifestPath = join(dir, MANIFEST_FILE);
   const manifestBytes = await readLimited(manifestPath, maxManifestBytes, 'maxManifestBytes');
   if (typeof manifestBytes === 'string') throw new CheckpointError(context, [manifestBytes]);
@@ -108,37 +197,62 @@ export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions
   } catch (error) {
     throw new CheckpointError(context, [`${manifestPath} is not valid JSON (${(error as Error).message})`]);
   }
-  let manifest;
   try {
-    manifest = parseManifest(json);
+    return parseManifest(json);
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     throw new CheckpointError(context, error.problems.map((p) => `${manifestPath}: ${p}`));
   }
-  // parseManifest checked the names; checked again here because they become paths.
-  const nameProblems = blobNamesProblems(Object.keys(manifest.blobs));
-  if (nameProblems.length > 0) throw new CheckpointError(context, nameProblems);
+}
+
+function withoutFile(entry: BlobEntry): BlobEntry {
+  const copy = { ...entry };
+  delete copy.file;
+  return copy;
+}
+
+/**
+ * Reads the checkpoint in directory `dir`. The manifest is size-checked, parsed with
+ * `JSON.parse` (never evaluated) and validated; each blob file it lists (`<name>.bin` for
+ * manifests without `file` entries) is size-checked against the limit and the manifest before
+ * it is read, then its CRC-32 verified. The result's blob entries carry no `file`: where the
+ * blobs lay is the directory's business, so a loaded checkpoint equals the one saved. Throws
+ * {@link CheckpointError} whose message names each offending file.
+ */
+export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<Checkpoint> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
+  const maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+  for (const [field, value] of [['maxBytes', maxBytes], ['maxManifestBytes', maxManifestBytes]] as const) {
+    if (!(value >= 0)) throw new RangeError(`loadCheckpoint: ${field} must be >= 0, got ${value}`);
+  }
+  const context = `cannot load checkpoint ${dir}`;
+  const manifest = await readManifest(dir, maxManifestBytes, context);
+  const entries = Object.entries(manifest.blobs);
+  // parseManifest checked names and files; checked again here because they become paths.
+  const pathProblems = [
+    ...blobNamesProblems(entries.map(([name]) => name)),
+    ...entries.flatMap(([name, entry]) => blobEntryProblems(name, entry)),
+  ];
+  if (pathProblems.length > 0) throw new CheckpointError(context, pathProblems);
 
   const problems: string[] = [];
   const blobs = new Map<string, Uint8Array>();
-  for (const [name, entry] of Object.entries(manifest.blobs)) {
-    const path = join(dir, `${name}.bin`);
+  for (const [name, entry] of entries) {
+    const path = join(dir, blobFile(name, entry));
     const bytes = await readLimited(path, maxBytes, 'maxBytes', entry.byteLength);
     if (typeof bytes === 'string') {
       problems.push(bytes);
       continue;
     }
-    if (entry.crc32 !== undefined) {
-      const actual = crc32Hex(bytes);
-      if (actual !== entry.crc32) {
-        problems.push(`${path}: checksum mismatch (crc32 ${actual}, manifest says ${entry.crc32})`);
-        continue;
-      }
-    }
-    blobs.set(name, bytes);
+    const mismatch = checksumProblem(path, bytes, entry);
+    if (mismatch !== undefined) problems.push(mismatch);
+    else blobs.set(name, bytes);
   }
   if (problems.length > 0) throw new CheckpointError(context, problems);
-  const cp: Checkpoint = { manifest, blobs };
+  const cp: Checkpoint = {
+    manifest: { ...manifest, blobs: Object.fromEntries(entries.map(([name, entry]) => [name, withoutFile(entry)])) },
+    blobs,
+  };
   assertValidCheckpoint(cp, options.expected, context);
   return cp;
 }

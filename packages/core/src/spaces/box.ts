@@ -1,3 +1,4 @@
+import { checkLength, checkNonNegativeInteger } from '../internal/validate.js';
 import type { Rng } from '../rng.js';
 import { checkFlatSource, flatTarget, isInt32 } from './internal.js';
 import type { BoxDtype, BoxJSON, Space } from './space.js';
@@ -58,11 +59,7 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxValue<D>, u
     }
     const inferred = typeof low !== 'number' ? low.length : typeof high !== 'number' ? high.length : 1;
     const shape = options.shape ?? [inferred];
-    shape.forEach((d, i) => {
-      if (!Number.isSafeInteger(d) || d < 0) {
-        throw new RangeError(`Box: shape[${i}] must be a non-negative integer, got ${d}`);
-      }
-    });
+    shape.forEach((d, i) => checkNonNegativeInteger('Box', `shape[${i}]`, d, true));
     const size = shape.reduce((a, b) => a * b, 1);
     const lows = broadcast('low', low, size, shape);
     const highs = broadcast('high', high, size, shape);
@@ -165,9 +162,7 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxValue<D>, u
    */
   flatten(x: BoxValue<D>, out?: Float32Array, offset = 0): Float32Array {
     const target = flatTarget('Box', this.flatDim, out, offset);
-    if (x.length !== this.flatDim) {
-      throw new RangeError(`Box.flatten: value has length ${x.length}, expected ${this.flatDim}`);
-    }
+    checkLength('Box.flatten', 'value', x.length, this.flatDim);
     target.set(x, offset);
     return target;
   }

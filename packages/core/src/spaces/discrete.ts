@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '../internal/validate.js';
 import type { Rng } from '../rng.js';
 import { argmax, checkFlatSource, flatTarget, sampleAllowed, writeOneHot } from './internal.js';
 import type { DiscreteJSON, Space } from './space.js';
@@ -26,7 +27,7 @@ export class Discrete implements Space<number, DiscreteMask> {
 
   constructor(n: number, options: DiscreteOptions = {}) {
     const start = (options.start ?? 0) + 0; // + 0 turns -0 into 0
-    if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`Discrete: n must be a positive integer, got ${n}`);
+    checkPositiveInteger('Discrete', 'n', n, true);
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(start + (n - 1))) {
       throw new RangeError(`Discrete: start must be an integer (with start + n - 1 a safe integer), got ${start}`);
     }

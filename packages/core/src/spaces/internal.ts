@@ -1,4 +1,5 @@
 // Helpers shared by the space classes; not exported from the package.
+import { checkLength, checkNonNegativeInteger } from '../internal/validate.js';
 import type { Rng } from '../rng.js';
 import type { Space } from './space.js';
 
@@ -9,29 +10,23 @@ export function flatTarget(
   out: Float32Array | undefined,
   offset: number,
 ): Float32Array {
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new RangeError(`${owner}.flatten: offset must be a non-negative integer, got ${offset}`);
-  }
+  checkNonNegativeInteger(`${owner}.flatten`, 'offset', offset);
   if (out === undefined) return new Float32Array(offset + flatDim);
   // A typed array ignores writes past its end, so a short `out` would silently lose values.
-  if (offset + flatDim > out.length) {
-    throw new RangeError(
-      `${owner}.flatten: out has length ${out.length}, needs ${offset + flatDim} ` +
-        `(offset ${offset} + flatDim ${flatDim})`,
-    );
-  }
+  checkRoom(`${owner}.flatten`, 'out', out.length, flatDim, offset);
   return out;
 }
 
 /** Throws unless `flat` holds `flatDim` numbers at `offset`. */
 export function checkFlatSource(owner: string, flatDim: number, flat: ArrayLike<number>, offset: number): void {
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new RangeError(`${owner}.unflatten: offset must be a non-negative integer, got ${offset}`);
-  }
-  if (offset + flatDim > flat.length) {
+  checkNonNegativeInteger(`${owner}.unflatten`, 'offset', offset);
+  checkRoom(`${owner}.unflatten`, 'flat', flat.length, flatDim, offset);
+}
+
+function checkRoom(fn: string, name: string, length: number, flatDim: number, offset: number): void {
+  if (offset + flatDim > length) {
     throw new RangeError(
-      `${owner}.unflatten: flat has length ${flat.length}, needs ${offset + flatDim} ` +
-        `(offset ${offset} + flatDim ${flatDim})`,
+      `${fn}: ${name} has length ${length}, needs ${offset + flatDim} (offset ${offset} + flatDim ${flatDim})`,
     );
   }
 }
@@ -61,7 +56,7 @@ export function sampleAllowed(
   mask: ArrayLike<number | boolean> | undefined,
 ): number {
   if (mask === undefined) return rng.int(n);
-  if (mask.length !== n) throw new RangeError(`${owner}: mask has length ${mask.length}, expected ${n}`);
+  checkLength(owner, 'mask', mask.length, n);
   let allowed = 0;
   for (let i = 0; i < n; i++) if (mask[i]) allowed++;
   if (allowed === 0) return -1;

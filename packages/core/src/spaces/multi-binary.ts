@@ -1,3 +1,4 @@
+import { checkLength, checkPositiveInteger } from '../internal/validate.js';
 import type { Rng } from '../rng.js';
 import { checkFlatSource, flatTarget } from './internal.js';
 import type { MultiBinaryJSON, Space } from './space.js';
@@ -17,7 +18,7 @@ export class MultiBinary implements Space<Int8Array, MultiBinaryMask> {
   readonly flatDim: number;
 
   constructor(n: number) {
-    if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`MultiBinary: n must be a positive integer, got ${n}`);
+    checkPositiveInteger('MultiBinary', 'n', n, true);
     this.n = n;
     this.shape = Object.freeze([n]);
     this.flatDim = n;
@@ -31,9 +32,7 @@ export class MultiBinary implements Space<Int8Array, MultiBinaryMask> {
 
   /** Fair coin flips, except where `mask` fixes an element to 0 or 1. */
   sample(rng: Rng, mask?: MultiBinaryMask): Int8Array {
-    if (mask !== undefined && mask.length !== this.n) {
-      throw new RangeError(`MultiBinary.sample: mask has length ${mask.length}, expected ${this.n}`);
-    }
+    if (mask !== undefined) checkLength('MultiBinary.sample', 'mask', mask.length, this.n);
     const out = new Int8Array(this.n);
     for (let i = 0; i < this.n; i++) {
       const m = mask === undefined ? 2 : mask[i];
@@ -46,9 +45,7 @@ export class MultiBinary implements Space<Int8Array, MultiBinaryMask> {
 
   flatten(x: Int8Array, out?: Float32Array, offset = 0): Float32Array {
     const target = flatTarget('MultiBinary', this.flatDim, out, offset);
-    if (x.length !== this.n) {
-      throw new RangeError(`MultiBinary.flatten: value has length ${x.length}, expected ${this.n}`);
-    }
+    checkLength('MultiBinary.flatten', 'value', x.length, this.n);
     target.set(x, offset);
     return target;
   }

@@ -1,3 +1,4 @@
+import { checkLength, checkPositiveInteger } from '../internal/validate.js';
 import type { Rng } from '../rng.js';
 import { argmax, checkFlatSource, flatTarget, isInt32, sampleAllowed, writeOneHot } from './internal.js';
 import type { MultiDiscreteJSON, Space } from './space.js';
@@ -35,9 +36,7 @@ export class MultiDiscrete implements Space<Int32Array, MultiDiscreteMask> {
       throw new RangeError(`MultiDiscrete: start has length ${start.length}, nvec ${n.length}`);
     }
     n.forEach((k, i) => {
-      if (!Number.isInteger(k) || k <= 0) {
-        throw new RangeError(`MultiDiscrete: nvec[${i}] must be a positive integer, got ${k}`);
-      }
+      checkPositiveInteger('MultiDiscrete', `nvec[${i}]`, k);
       // Values live in an Int32Array, so the whole range must fit in int32.
       if (!isInt32(start[i]!) || !isInt32(start[i]! + k - 1)) {
         throw new RangeError(
@@ -79,9 +78,7 @@ export class MultiDiscrete implements Space<Int32Array, MultiDiscreteMask> {
 
   flatten(x: Int32Array, out?: Float32Array, offset = 0): Float32Array {
     const target = flatTarget('MultiDiscrete', this.flatDim, out, offset);
-    if (x.length !== this.nvec.length) {
-      throw new RangeError(`MultiDiscrete.flatten: value has length ${x.length}, expected ${this.nvec.length}`);
-    }
+    checkLength('MultiDiscrete.flatten', 'value', x.length, this.nvec.length);
     let at = offset;
     for (let i = 0; i < x.length; i++) {
       const n = this.nvec[i]!;

@@ -1,6 +1,7 @@
 import type { Metrics, Policy } from '../agent.js';
 import type { Callback, EvaluationResult, TrainingState } from '../callback.js';
 import type { Env } from '../env.js';
+import { checkIntegerAtLeast } from '../internal/validate.js';
 import { evaluatePolicy, type EvaluatePolicyOptions } from './evaluate-policy.js';
 
 type HookResult = void | boolean | Promise<void | boolean>;
@@ -133,10 +134,6 @@ export function stopOnReward(threshold: number, options: StopOnRewardOptions = {
   return callback;
 }
 
-function checkInterval(owner: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${owner}: interval must be an integer >= 1, got ${n}`);
-}
-
 /**
  * Calls `fn` each time the step counter passes a multiple of `n` (at most once per step
  * call, so a vector env that takes 8 steps at once still triggers once). Counting starts
@@ -144,7 +141,7 @@ function checkInterval(owner: string, n: number): void {
  * `false` (or a promise of it) to stop training.
  */
 export function everyNSteps(n: number, fn: (state: TrainingState) => HookResult): Callback {
-  checkInterval('everyNSteps', n);
+  checkIntegerAtLeast('everyNSteps', 'interval', n, 1);
   let lastBlock = 0;
   return {
     onTrainingStart(state) {
@@ -175,7 +172,7 @@ export interface EvalCallbackOptions<O, A> extends EvaluatePolicyOptions {
 
 /** Evaluates `policy` on `env` with {@link evaluatePolicy} every `everySteps` steps. */
 export function evalCallback<O, A>(options: EvalCallbackOptions<O, A>): Callback {
-  checkInterval('evalCallback', options.everySteps);
+  checkIntegerAtLeast('evalCallback', 'interval', options.everySteps, 1);
   const { env, policy, everySteps, onResult, ...evaluation } = options;
   return everyNSteps(everySteps, (state) => {
     const result = evaluatePolicy(env, policy, evaluation);

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { AutoresetMode, VectorEnv } from '../env.js';
+import { checkIntegerAtLeast, checkLength } from '../internal/validate.js';
 
 /** One finished episode of one sub-env. */
 export interface FinishedEpisode {
@@ -66,11 +67,6 @@ const jsonSchema = v.object({
 const toJsonNumber = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const fromJsonNumber = (x: number | null): number => (x === null ? Number.NaN : x);
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`EpisodeStatistics: ${name} must be an integer >= 1, got ${value}`);
-  return value;
-}
-
 /**
  * Per-sub-env running return and length of a vector env, fed once per step with the
  * step's rewards and flags; keeps the finished episodes' returns for recent means
@@ -92,16 +88,16 @@ export class EpisodeStatistics {
   private undrained: FinishedEpisode[] = [];
 
   constructor(numEnvs: number, options: EpisodeStatisticsOptions = {}) {
-    this.numEnvs = positiveInteger('numEnvs', numEnvs);
-    this.window = positiveInteger('window', options.window ?? 100);
+    this.numEnvs = numEnvs;
+    this.window = options.window ?? 100;
+    checkIntegerAtLeast('EpisodeStatistics', 'numEnvs', this.numEnvs, 1);
+    checkIntegerAtLeast('EpisodeStatistics', 'window', this.window, 1);
     this.autoresetMode = options.autoresetMode ?? 'next-step';
     if (!['next-step', 'same-step', 'disabled'].includes(this.autoresetMode)) {
       throw new RangeError(`EpisodeStatistics: unknown autoresetMode ${String(this.autoresetMode)}`);
     }
     this.maxUndrained = options.maxUndrained ?? 10_000;
-    if (!Number.isInteger(this.maxUndrained) || this.maxUndrained < 0) {
-      throw new RangeError(`EpisodeStatistics: maxUndrained must be an integer >= 0, got ${options.maxUndrained}`);
-    }
+    checkIntegerAtLeast('EpisodeStatistics', 'maxUndrained', this.maxUndrained, 0);
     this.runningReturns = new Float64Array(this.numEnvs);
     this.runningLengths = new Float64Array(this.numEnvs);
     this.resetPending = new Uint8Array(this.numEnvs);
@@ -192,9 +188,7 @@ export class EpisodeStatistics {
    * omitted), without recording them. Call it when the vector env is reset by hand.
    */
   resetRunning(mask?: ArrayLike<number>): void {
-    if (mask !== undefined && mask.length !== this.numEnvs) {
-      throw new RangeError(`EpisodeStatistics.resetRunning: mask has length ${mask.length}, expected ${this.numEnvs}`);
-    }
+    if (mask !== undefined) checkLength('EpisodeStatistics.resetRunning', 'mask', mask.length, this.numEnvs);
     for (let i = 0; i < this.numEnvs; i++) {
       if (mask !== undefined && !mask[i]) continue;
       this.runningReturns[i] = 0;

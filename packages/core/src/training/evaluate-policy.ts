@@ -1,6 +1,7 @@
 import type { Policy } from '../agent.js';
 import type { EvaluationResult } from '../callback.js';
 import type { Env } from '../env.js';
+import { checkIntegerAtLeast } from '../internal/validate.js';
 
 /** Default {@link EvaluatePolicyOptions.maxStepsPerEpisode}. */
 export const DEFAULT_MAX_EVAL_STEPS = 100_000;
@@ -41,10 +42,8 @@ export function evaluatePolicy<O, A>(env: Env<O, A>, policy: Policy<O, A>, optio
   const maxSteps = options.maxStepsPerEpisode ?? DEFAULT_MAX_EVAL_STEPS;
   const onStepLimit = options.onStepLimit ?? 'throw';
   const { seed } = options;
-  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`evaluatePolicy: episodes must be an integer >= 1, got ${episodes}`);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new RangeError(`evaluatePolicy: maxStepsPerEpisode must be an integer >= 1, got ${maxSteps}`);
-  }
+  checkIntegerAtLeast('evaluatePolicy', 'episodes', episodes, 1);
+  checkIntegerAtLeast('evaluatePolicy', 'maxStepsPerEpisode', maxSteps, 1);
   if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError(`evaluatePolicy: seed must be an integer, got ${seed}`);
   if (onStepLimit !== 'throw' && onStepLimit !== 'truncate') {
     throw new RangeError(`evaluatePolicy: onStepLimit must be 'throw' or 'truncate', got ${String(onStepLimit)}`);

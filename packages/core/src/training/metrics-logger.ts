@@ -1,3 +1,4 @@
+import { checkIntegerAtLeast } from '../internal/validate.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -133,9 +134,7 @@ export class CsvLogger implements Logger {
   constructor(sink: TextSink, options: CsvLoggerOptions = {}) {
     this.writer = new SinkWriter(sink, 'CsvLogger');
     this.bufferRows = options.bufferRows ?? 100;
-    if (!Number.isInteger(this.bufferRows) || this.bufferRows < 0) {
-      throw new RangeError(`CsvLogger: bufferRows must be an integer >= 0, got ${options.bufferRows}`);
-    }
+    checkIntegerAtLeast('CsvLogger', 'bufferRows', this.bufferRows, 0);
     this.fixed = options.columns !== undefined;
     if (options.columns !== undefined) {
       if (options.columns.includes('step')) throw new RangeError("CsvLogger: 'step' is always the first column; do not list it");

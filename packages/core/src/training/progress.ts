@@ -1,3 +1,5 @@
+import { checkIntegerAtLeast } from '../internal/validate.js';
+
 /** What a training loop tells a progress display. */
 export interface ProgressUpdate {
   /** Environment steps taken so far. */
@@ -55,7 +57,7 @@ export function textProgressBar(options: TextProgressBarOptions): ProgressReport
   const minIntervalMs = options.minIntervalMs ?? 100;
   const now = options.now ?? (() => performance.now());
   const overwrite = options.overwrite ?? true;
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`textProgressBar: width must be an integer >= 1, got ${width}`);
+  checkIntegerAtLeast('textProgressBar', 'width', width, 1);
   if (!(minIntervalMs >= 0)) throw new RangeError(`textProgressBar: minIntervalMs must be >= 0, got ${minIntervalMs}`);
 
   let total = 0;
