@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { CategoricalHead, createSupport, qValues } from './categorical-head.js';
-import { expectStableTensorCount, useCpuBackend } from './test-setup.js';
+import { useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
 
@@ -51,14 +52,14 @@ describe('CategoricalHead', () => {
     }
   });
 
-  it('leaks no tensor in forward or a C51 cross-entropy Adam step (noisy, dueling)', () => {
+  it('leaks no tensor in forward or a C51 cross-entropy Adam step (noisy, dueling)', async () => {
     const rng = Rng.fromSeed(4);
     const head = new CategoricalHead({ inputSize: 3, actions: 2, atoms: 7, rng, dueling: true, noisy: true });
     const support = createSupport(-1, 1, 7);
     const x = tf.tensor2d(rng.fillNormal(new Float32Array(6)), [2, 3]);
     const target = tf.tidy(() => tf.softmax(tf.tensor3d(rng.fillNormal(new Float32Array(28)), [2, 2, 7])));
     const optimizer = tf.train.adam(1e-3);
-    expectStableTensorCount(() => {
+    await expectNoTensorLeak(() => {
       tf.dispose(tf.tidy(() => qValues(head.probabilities(x), support)));
       head.resetNoise(rng);
       optimizer.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(target, head.logProbabilities(x)), -1))) as tf.Scalar, false, head.trainableVariables());

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
+import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { DuelingHead, duelingCombine } from './dueling-head.js';
-import { expectStableTensorCount, useCpuBackend } from './test-setup.js';
+import { useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
 
@@ -58,12 +59,12 @@ describe('DuelingHead', () => {
     noisy.dispose();
   });
 
-  it('leaks no tensor in forward or an Adam step (noisy)', () => {
+  it('leaks no tensor in forward or an Adam step (noisy)', async () => {
     const rng = Rng.fromSeed(9);
     const head = new DuelingHead({ inputSize: 4, actions: 2, rng, noisy: 0.5 });
     const x = tf.tensor2d(rng.fillNormal(new Float32Array(12)), [3, 4]);
     const optimizer = tf.train.adam(1e-3);
-    expectStableTensorCount(() => {
+    await expectNoTensorLeak(() => {
       tf.dispose(tf.tidy(() => head.apply(x)));
       head.resetNoise(rng);
       optimizer.minimize(() => tf.mean(tf.square(head.apply(x))) as tf.Scalar, false, head.trainableVariables());

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
+import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
-import { assertFinite, clipByGlobalNorm } from './gradients.js';
-import { expectStableTensorCount, useCpuBackend } from './test-setup.js';
+import { assertFinite, clipByGlobalNorm, variableGrads } from './gradients.js';
+import { useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
 
@@ -46,9 +47,9 @@ describe('clipByGlobalNorm', () => {
     );
   });
 
-  it('creates only the returned tensors', () => {
+  it('creates only the returned tensors', async () => {
     const grads = [tf.tensor1d([3, 4]), tf.tensor1d([12])];
-    expectStableTensorCount(() => {
+    await expectNoTensorLeak(() => {
       const { clipped } = clipByGlobalNorm(grads, 1);
       tf.dispose(clipped);
     });
@@ -65,5 +66,33 @@ describe('assertFinite', () => {
     const bad = tf.tensor1d([1, Infinity]);
     expect(() => assertFinite(bad, 'ppo')).toThrow('non-finite loss (Infinity) in ppo: refusing to apply the update');
     tf.dispose([loss, bad]);
+  });
+});
+
+describe('variableGrads', () => {
+  it('returns the loss and the gradient of every variable', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'variable-grads-w');
+    const { value, grads } = variableGrads(() => tf.sum(tf.mul(w, w)) as tf.Scalar, [w]); // ∂Σw²/∂w = 2w
+    expect(value.dataSync()[0]).toBe(5);
+    expect(Array.from(grads[w.name]!.dataSync())).toEqual([2, 4]);
+    tf.dispose([value, grads[w.name]!, w]);
+  });
+
+  it('says how to register gradients when tfjs has none for an op', () => {
+    const sumGradient = tf.getGradient('Sum')!;
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'variable-grads-missing');
+    tf.unregisterGradient('Sum');
+    try {
+      expect(() => variableGrads(() => tf.sum(w) as tf.Scalar, [w])).toThrow(/import '@tensorflow\/tfjs-layers'/);
+    } finally {
+      tf.registerGradient(sumGradient);
+      w.dispose();
+    }
+  });
+
+  it('passes other errors through unchanged', () => {
+    const w = tf.variable(tf.tensor1d([1]), true, 'variable-grads-other');
+    expect(() => variableGrads(() => { throw new TypeError('boom'); }, [w])).toThrow(TypeError);
+    w.dispose();
   });
 });

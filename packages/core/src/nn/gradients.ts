@@ -53,3 +53,26 @@ export function assertFinite(value: number | tf.Tensor, name: string): number {
   }
   return Number(values[0]);
 }
+
+/**
+ * `tf.variableGrads` with a useful error when tfjs's gradient functions are not registered:
+ * tfjs-core alone has none in Node; importing '@tensorflow/tfjs-layers' (or '@tensorflow/tfjs')
+ * once registers them.
+ */
+export function variableGrads(
+  loss: () => tf.Scalar,
+  variables: readonly tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  try {
+    return tf.variableGrads(loss, variables as tf.Variable[]);
+  } catch (error) {
+    if (error instanceof Error && /gradient function not found/i.test(error.message)) {
+      throw new Error(
+        `${error.message} tfjs-core registers no gradient functions by itself: ` +
+          `add "import '@tensorflow/tfjs-layers';" (or '@tensorflow/tfjs') once at the start of your program.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,15 @@
 export type { Module } from './module.js';
-export { linear } from './linear.js';
-// mlp.ts, adam.ts: exported below by their owner
+export { linear, type LinearActivation } from './linear.js';
+export { mlp, type Mlp, type MlpConfig, type MlpInit } from './mlp.js';
+export {
+  createAdam,
+  createSgd,
+  type AdamConfig,
+  type AdamState,
+  type Optimizer,
+  type SgdConfig,
+  type SgdState,
+} from './adam.js';
 export { createVariable, glorotUniform, heUniform, orthogonal, variableName, zeros } from './init.js';
 export {
   NoisyLinear,
@@ -36,6 +45,6 @@ export {
   type AttentionOptions,
   type MultiHeadAttentionConfig,
 } from './multi-head-attention.js';
-export { assertFinite, clipByGlobalNorm, type ClippedGradients } from './gradients.js';
+export { assertFinite, clipByGlobalNorm, variableGrads, type ClippedGradients } from './gradients.js';
 export { hardUpdate, polyakUpdate } from './target-update.js';
 export { WEIGHTS_FORMAT, loadWeights, saveWeights, type SaveWeightsOptions, type WeightSource } from './weights.js';

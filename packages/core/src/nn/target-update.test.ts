@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hardUpdate, polyakUpdate } from './target-update.js';
-import { expectStableTensorCount, useCpuBackend } from './test-setup.js';
+import { useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
 
@@ -46,10 +47,10 @@ describe('target updates', () => {
     tf.dispose([a, b, c]);
   });
 
-  it('leaks no tensor', () => {
+  it('leaks no tensor', async () => {
     const source = [tf.variable(tf.ones([3, 3]))];
     const target = [tf.variable(tf.zeros([3, 3]))];
-    expectStableTensorCount(() => {
+    await expectNoTensorLeak(() => {
       polyakUpdate(target, source, 0.005);
       hardUpdate(target, source);
     });

@@ -12,18 +12,6 @@ export async function useCpuBackend(): Promise<void> {
   if (!(await tf.setBackend('cpu'))) throw new Error('useCpuBackend: tf.setBackend("cpu") failed');
 }
 
-/**
- * Runs `step` three times and expects `tf.memory().numTensors` to be the same after the first
- * run and after the third (the first may allocate lasting state, e.g. optimizer slots).
- */
-export function expectStableTensorCount(step: () => void): void {
-  step();
-  const afterFirst = tf.memory().numTensors;
-  step();
-  step();
-  expect(tf.memory().numTensors).toBe(afterFirst);
-}
-
 /** Largest |a_i − b_i| relative to max(1e-3, max_i |b_i|). */
 export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
