@@ -9,6 +9,7 @@ const alias = [
   { find: /^@tfrl\/core\/nn$/, replacement: src('./packages/core/src/nn/index.ts') },
   { find: /^@tfrl\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
   { find: /^@tfrl\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@tfrl\/envs$/, replacement: src('./packages/envs/src/index.ts') },
   { find: /^@tfrl\/testing$/, replacement: src('./packages/testing/src/index.ts') },
   { find: /^@tfrl\/backend-node-gpu$/, replacement: src('./packages/backend-node-gpu/src/index.ts') },
 ];
@@ -33,6 +34,7 @@ export default defineConfig({
     projects: [
       project('core', 'packages/core'),
       project('testing', 'packages/testing'),
+      project('envs', 'packages/envs'),
       project('backend-node-gpu', 'packages/backend-node-gpu'),
       project('demo', 'apps/demo'),
     ],

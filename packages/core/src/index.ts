@@ -37,6 +37,7 @@ export {
 } from './replay-buffer.js';
 export type { Callback, TrainingState, EvaluationResult } from './callback.js';
 export type { Logger } from './logger.js';
+export { TABULAR_MODEL_API_VERSION, type TabularModel, type TabularOutcome } from './tabular-model.js';
 // Areas built out below each export from their own barrel.
 export * from './spaces/index.js';
 export * from './math/index.js';
