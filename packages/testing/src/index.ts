@@ -28,3 +28,13 @@ export {
   type ReplayCheck,
   type MakeReplayBuffer,
 } from './describe-replay-contract.js';
+export {
+  describeSpaceContract,
+  checkSpaceContract,
+  spaceContractChecks,
+  sameSpaceValue,
+  equalAsFloat32,
+  type SpaceContractOptions,
+  type SpaceContractCheck,
+  type SpaceCheck,
+} from './describe-space-contract.js';

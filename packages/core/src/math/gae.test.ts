@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeGae, type GaeInput } from './gae.js';
 import { discountedReturns } from './discounted-returns.js';
+import { arbitraryRollout } from './test-arbitraries.js';
 
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
 const u8 = (xs: number[]): Uint8Array => Uint8Array.from(xs);
-const real = fc.double({ min: -10, max: 10, noNaN: true });
-const unit = fc.double({ min: 0, max: 1, noNaN: true });
 
 /**
  * 3 steps × 2 envs, γ = 0.5, λ = 0.5 (γλ = 0.25), entries interleaved [t0e0, t0e1, t1e0, …].
@@ -39,44 +38,7 @@ const handRollout: GaeInput = {
 
 /** A random rollout whose nextValues agree with values inside episodes. */
 const rolloutArb = (options: { truncation: boolean }) =>
-  fc
-    .record({
-      numEnvs: fc.integer({ min: 1, max: 4 }),
-      steps: fc.integer({ min: 1, max: 12 }),
-      gamma: unit,
-      gaeLambda: unit,
-    })
-    .chain(({ numEnvs, steps, gamma, gaeLambda }) => {
-      const n = numEnvs * steps;
-      return fc
-        .record({
-          rewards: fc.array(real, { minLength: n, maxLength: n }),
-          values: fc.array(real, { minLength: n, maxLength: n }),
-          finalValues: fc.array(real, { minLength: n, maxLength: n }),
-          ends: fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: n, maxLength: n }),
-        })
-        .map(({ rewards, values, finalValues, ends }) => {
-          const terminated = u8(ends.map((x) => (x === 1 ? 1 : 0)));
-          const truncated = u8(ends.map((x) => (x === 2 && options.truncation ? 1 : 0)));
-          // Inside an episode V(s_{t+1}) is the next step's value; at an episode end or the rollout's
-          // end it is the value of an observation the rollout does not hold.
-          const nextValues = f64(
-            values.map((_, i) =>
-              i + numEnvs < n && !terminated[i] && !truncated[i] ? values[i + numEnvs]! : finalValues[i]!,
-            ),
-          );
-          return {
-            rewards: f64(rewards),
-            values: f64(values),
-            nextValues,
-            terminated,
-            truncated,
-            numEnvs,
-            gamma,
-            gaeLambda,
-          } satisfies GaeInput;
-        });
-    });
+  arbitraryRollout(options).map(({ lambda, ...rollout }) => ({ ...rollout, gaeLambda: lambda }) satisfies GaeInput);
 
 const column = <T extends Float64Array | Uint8Array>(xs: T, e: number, numEnvs: number): T =>
   xs.filter((_, i) => i % numEnvs === e) as T;

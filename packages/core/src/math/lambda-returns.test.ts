@@ -3,50 +3,13 @@ import fc from 'fast-check';
 import { lambdaReturns, type LambdaReturnsInput } from './lambda-returns.js';
 import { computeGae } from './gae.js';
 import { discountedReturns } from './discounted-returns.js';
+import { arbitraryRollout } from './test-arbitraries.js';
 
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
 const u8 = (xs: number[]): Uint8Array => Uint8Array.from(xs);
-const real = fc.double({ min: -10, max: 10, noNaN: true });
-const unit = fc.double({ min: 0, max: 1, noNaN: true });
 
 /** Random [steps, numEnvs] rollout; nextValues agree with values inside episodes. */
-const rolloutArb = fc
-  .record({
-    numEnvs: fc.integer({ min: 1, max: 3 }),
-    steps: fc.integer({ min: 1, max: 12 }),
-    gamma: unit,
-    lambda: unit,
-  })
-  .chain(({ numEnvs, steps, gamma, lambda }) => {
-    const n = numEnvs * steps;
-    const arr = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: n, maxLength: n });
-    return fc
-      .record({
-        rewards: arr(real),
-        values: arr(real),
-        finalValues: arr(real),
-        ends: arr(fc.constantFrom(0, 0, 0, 1, 2)),
-      })
-      .map(({ rewards, values, finalValues, ends }) => {
-        const terminated = u8(ends.map((x) => (x === 1 ? 1 : 0)));
-        const truncated = u8(ends.map((x) => (x === 2 ? 1 : 0)));
-        const nextValues = f64(
-          values.map((_, i) =>
-            i + numEnvs < n && !terminated[i] && !truncated[i] ? values[i + numEnvs]! : finalValues[i]!,
-          ),
-        );
-        return {
-          rewards: f64(rewards),
-          values: f64(values),
-          nextValues,
-          terminated,
-          truncated,
-          numEnvs,
-          gamma,
-          lambda,
-        };
-      });
-  });
+const rolloutArb = arbitraryRollout({ maxEnvs: 3 });
 
 describe('lambdaReturns', () => {
   it('matches a hand-worked sequence with a termination and a truncation', () => {

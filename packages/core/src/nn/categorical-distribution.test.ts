@@ -4,16 +4,9 @@ import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { CategoricalDistribution } from './categorical-distribution.js';
-import { useCpuBackend } from './test-setup.js';
+import { read, useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
-
-const read = (f: () => tf.Tensor): Float32Array => {
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  t.dispose();
-  return values;
-};
 
 describe('CategoricalDistribution', () => {
   it('entropy of [0.5, 0.5] is ln 2, and of a one-hot-ish row about 0', () => {

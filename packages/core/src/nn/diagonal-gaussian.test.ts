@@ -3,16 +3,9 @@ import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { DiagGaussian } from './diagonal-gaussian.js';
-import { useCpuBackend } from './test-setup.js';
+import { read, useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
-
-const read = (f: () => tf.Tensor): Float32Array => {
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  t.dispose();
-  return values;
-};
 
 describe('DiagGaussian', () => {
   it('logProb and entropy of a known point (by hand)', () => {

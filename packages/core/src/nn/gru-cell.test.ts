@@ -3,16 +3,9 @@ import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { GruCell, unroll } from './gru-cell.js';
-import { useCpuBackend } from './test-setup.js';
+import { read, useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
-
-const read = (f: () => tf.Tensor): Float32Array => {
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  t.dispose();
-  return values;
-};
 
 describe('GruCell', () => {
   it('one step with known weights (PyTorch gate convention, by hand)', () => {

@@ -4,16 +4,9 @@ import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
-import { useCpuBackend } from './test-setup.js';
+import { read, useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
-
-const read = (f: () => tf.Tensor): Float32Array => {
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  t.dispose();
-  return values;
-};
 
 /** W = I and b = 0 for the Q, K, V and output projections. */
 function setIdentity(attention: MultiHeadAttention, size: number): void {

@@ -4,16 +4,9 @@ import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { TanhSquashedGaussian } from './squashed-gaussian.js';
-import { useCpuBackend } from './test-setup.js';
+import { read, useCpuBackend } from './test-setup.js';
 
 beforeAll(useCpuBackend);
-
-const read = (f: () => tf.Tensor): Float32Array => {
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  t.dispose();
-  return values;
-};
 
 describe('TanhSquashedGaussian', () => {
   it('log π(a) = log N(u) − log|da/du|, |da/du| by central finite differences (with Box bounds)', () => {

@@ -12,6 +12,14 @@ export async function useCpuBackend(): Promise<void> {
   if (!(await tf.setBackend('cpu'))) throw new Error('useCpuBackend: tf.setBackend("cpu") failed');
 }
 
+/** The values of the tensor `f` returns, computed inside `tf.tidy` and then disposed. */
+export function read(f: () => tf.Tensor): Float32Array {
+  const tensor = tf.tidy(f);
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
 /** Largest |a_i − b_i| relative to max(1e-3, max_i |b_i|). */
 export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -167,14 +167,17 @@ export class Box<D extends BoxDtype = 'float32'> implements Space<BoxValue<D>, u
     return target;
   }
 
-  /** A new value of this Box's dtype from `flatDim` numbers (rounded to integers for int32). */
+  /** A new value of this Box's dtype from `flatDim` numbers, clamped into the bounds (rounded for int32). */
   unflatten(flat: ArrayLike<number>, offset = 0): BoxValue<D> {
     checkFlatSource('Box', this.flatDim, flat, offset);
     const out = this.allocate();
     const round = this.dtype === 'int32';
+    // Clamped into the bounds: float32 storage can move a value just past a bound (a float64
+    // 0.1 comes back as 0.10000000149, an int32 2^31 − 2 as 2^31, which would wrap).
     for (let i = 0; i < this.flatDim; i++) {
       const v = flat[offset + i]!;
-      out[i] = round ? Math.round(v) : v;
+      const clamped = Math.min(Math.max(round ? Math.round(v) : v, this.lows[i]!), this.highs[i]!);
+      out[i] = round ? Math.min(Math.max(clamped, -2147483648), 2147483647) : clamped;
     }
     return out;
   }
