@@ -12,6 +12,16 @@ describe('Rng', () => {
     expect(Array.from({ length: 20 }, () => c.uniform())).not.toEqual(xs);
   });
 
+  it('gives unrelated first draws for consecutive seeds', () => {
+    const firsts = Array.from({ length: 2000 }, (_, seed) => Rng.fromSeed(seed).uniform());
+    const mean = firsts.reduce((a, b) => a + b, 0) / firsts.length;
+    expect(mean).toBeGreaterThan(0.45);
+    expect(mean).toBeLessThan(0.55);
+    const deciles = new Array(10).fill(0);
+    for (const u of firsts) deciles[Math.floor(u * 10)]++;
+    for (const count of deciles) expect(count).toBeGreaterThan(140); // 200 expected per decile
+  });
+
   it('round-trips its state, including a cached normal deviate', () => {
     fc.assert(
       fc.property(fc.integer(), fc.nat(50), (seed, warmup) => {

@@ -143,7 +143,8 @@ describe('checkEnv on correct envs', () => {
     ['CorridorEnv', () => new CorridorEnv()],
     ['TimeLimit(CorridorEnv)', () => new TimeLimit(new CorridorEnv(), 3)],
     ['RecordEpisodeStatistics(PointEnv)', () => new RecordEpisodeStatistics(new PointEnv())],
-    ['NormalizeObservation(PointEnv)', () => new NormalizeObservation(new PointEnv())],
+    // Frozen statistics: while training, each reset moves the statistics and so the observation.
+    ['NormalizeObservation(PointEnv), frozen', () => new NormalizeObservation(new PointEnv(), { training: false })],
     ['NormalizeReward(CorridorEnv)', () => new NormalizeReward(new CorridorEnv())],
     ['FlattenObservation(CorridorEnv)', () => new FlattenObservation(new CorridorEnv())],
     ['FrameStack(PointEnv, 3)', () => new FrameStack(new PointEnv(), 3)],
