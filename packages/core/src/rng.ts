@@ -9,8 +9,6 @@ export interface RngState {
   readonly spareNormal: number | null;
 }
 
-const TWO_POW_26 = 67108864;
-
 /**
  * The generator's 128-bit state from a 32-bit seed by four rounds of splitmix32. Seeding
  * xoroshiro128+ with the raw seed (low words zero) makes its first outputs nearly equal for
@@ -28,9 +26,11 @@ function scrambleSeed(seed: number): number[] {
     t = Math.imul(t, 0x735a2d97);
     words.push((t ^ (t >>> 15)) | 0);
   }
-  if (words.every((w) => w === 0)) words[0] = 1; // the all-zero state is a fixed point
+  if (!words.some((w) => w !== 0)) words[0] = 1; // the all-zero state is a fixed point
   return words;
 }
+
+const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
 
 /**

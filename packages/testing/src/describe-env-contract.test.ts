@@ -78,8 +78,23 @@ class PointMass implements Env<Float32Array, Float32Array> {
   }
 }
 
+/** PointMass that clips finite out-of-bound actions to [-1, 1]² (as Gymnasium's Pendulum does). */
+class ClippingPointMass extends PointMass {
+  override step(action: Float32Array): StepResult<Float32Array> {
+    this.checkAction(action);
+    return super.step(action.map((v) => Math.min(1, Math.max(-1, v))));
+  }
+
+  protected override checkAction(action: Float32Array): void {
+    if (action.length !== 2 || !action.every((v) => Number.isFinite(v))) {
+      throw new RangeError('ClippingPointMass: action must be 2 finite numbers');
+    }
+  }
+}
+
 describeEnvContract('Corridor', () => new Corridor());
 describeEnvContract('PointMass', () => new PointMass());
+describeEnvContract('PointMass that clips actions (clipsActions)', () => new ClippingPointMass(), { clipsActions: true });
 describeEnvContract('Corridor (more seeds, extra invalid actions)', () => new Corridor(), {
   seeds: [3, 14, 15, 92],
   maxSteps: 100,
@@ -177,6 +192,28 @@ describe('the env contract catches broken envs', () => {
     expect(violations.length).toBeGreaterThan(0);
     expect(violations.some((v) => /^step\(Float32Array\[NaN, /.test(v))).toBe(true);
     expect(violations.every((v) => !/Float32Array\[[^,\]]*\]\)/.test(v))).toBe(true); // wrong lengths were rejected
+  });
+
+  it('with clipsActions, accepts finite out-of-bound Box actions but still requires NaN and wrong lengths to throw', () => {
+    const clipping = (): Env => new ClippingPointMass();
+    expect(envContractChecks.invalidActions(clipping, { clipsActions: true }).violations).toEqual([]);
+    // Without the option, the clipped actions count as accepted invalid actions.
+    const strict = envContractChecks.invalidActions(clipping, {}).violations;
+    expect(strict.length).toBeGreaterThan(0);
+    expect(strict.every((v) => /^step\(Float32Array\[[^\]]*\]\) did not throw/.test(v))).toBe(true);
+    // An env that throws on out-of-bound actions contradicts clipsActions.
+    const throwing = envContractChecks.invalidActions(() => new PointMass(), { clipsActions: true }).violations;
+    expect(throwing.length).toBeGreaterThan(0);
+    expect(throwing.every((v) => /threw RangeError: PointMass: action outside \[-1, 1\]², but clipsActions says/.test(v))).toBe(true);
+    // Clipping NaN as well is still a violation.
+    class ClipsNaN extends ClippingPointMass {
+      protected override checkAction(action: Float32Array): void {
+        if (action.length !== 2) throw new RangeError('ClipsNaN: action must have 2 elements');
+      }
+    }
+    const nan = envContractChecks.invalidActions(() => new ClipsNaN(), { clipsActions: true }).violations;
+    expect(nan.length).toBeGreaterThan(0);
+    expect(nan.every((v) => /^step\(Float32Array\[.*(NaN|Infinity).*\]\) did not throw/.test(v))).toBe(true);
   });
 
   it('catches an action in invalidActions that the action space contains (a mistake in the options)', () => {

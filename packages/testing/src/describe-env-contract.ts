@@ -11,6 +11,13 @@ export interface EnvContractOptions {
   maxSteps?: number;
   /** Actions `step` must reject, on top of those generated from the action space. */
   invalidActions?: readonly unknown[];
+  /**
+   * The env clips out-of-bound Box actions, as Gymnasium's MountainCarContinuous and Pendulum
+   * do (default false). Generated actions of the right length whose elements are all finite
+   * but outside the bounds must then be accepted (`step` must not throw); NaN, infinite
+   * elements and wrong lengths must still throw.
+   */
+  clipsActions?: boolean;
 }
 
 /** What one check found: broken rules, or why it could not run. */
@@ -231,16 +238,40 @@ function nanValue(space: Space, rng: Rng): unknown {
   return copy;
 }
 
-/** Actions outside the action space (generated, NaN, and `invalidActions`) make `step` throw. */
+/**
+ * True for a value of a Box's dtype with the Box's length and every element finite: outside
+ * the Box only through its bounds, which an env that clips actions accepts.
+ */
+function clippable(space: Space, action: unknown): boolean {
+  if (space.kind !== 'box' || !(action instanceof Float32Array || action instanceof Float64Array || action instanceof Int32Array)) {
+    return false;
+  }
+  return action.length === space.flatDim && action.every((v) => Number.isFinite(v));
+}
+
+/**
+ * Actions outside the action space (generated, NaN, and `invalidActions`) make `step` throw;
+ * with `clipsActions`, finite out-of-bound Box actions must be accepted instead.
+ */
 function invalidActions(makeEnv: () => Env, options: EnvContractOptions): ContractCheckResult {
   return withEnv(makeEnv, 'invalidActions', (env, violations) => {
     const seed = (options.seeds ?? DEFAULT_SEEDS)[0] ?? 0;
     const outside = arbitraryOutsideSpace(env.actionSpace);
-    const actions: unknown[] = outside === null ? [] : fc.sample(outside, { seed, numRuns: 20 });
+    const generated: unknown[] = outside === null ? [] : fc.sample(outside, { seed, numRuns: 20 });
+    const clipped = options.clipsActions === true ? generated.filter((a) => clippable(env.actionSpace, a)) : [];
+    const actions = generated.filter((a) => !clipped.includes(a));
     const nan = nanValue(env.actionSpace, Rng.fromSeed(seed));
     if (nan !== undefined) actions.push(nan);
     actions.push(...(options.invalidActions ?? []));
     if (actions.length === 0) return 'no invalid action could be built for this action space';
+    for (const action of clipped) {
+      env.reset({ seed });
+      try {
+        env.step(action);
+      } catch (error) {
+        violations.push(`step(${show(action)}) threw ${errorText(error)}, but clipsActions says finite out-of-bound actions are clipped`);
+      }
+    }
     for (const action of actions) {
       if (env.actionSpace.contains(action)) {
         violations.push(`invalid action ${show(action)} is contained in the action space`);
