@@ -10,6 +10,7 @@ const alias = [
   { find: /^@tfrl\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
   { find: /^@tfrl\/core$/, replacement: src('./packages/core/src/index.ts') },
   { find: /^@tfrl\/envs$/, replacement: src('./packages/envs/src/index.ts') },
+  { find: /^@tfrl\/replay$/, replacement: src('./packages/replay/src/index.ts') },
   { find: /^@tfrl\/testing$/, replacement: src('./packages/testing/src/index.ts') },
   { find: /^@tfrl\/backend-node-gpu$/, replacement: src('./packages/backend-node-gpu/src/index.ts') },
 ];
@@ -35,6 +36,7 @@ export default defineConfig({
       project('core', 'packages/core'),
       project('testing', 'packages/testing'),
       project('envs', 'packages/envs'),
+      project('replay', 'packages/replay'),
       project('backend-node-gpu', 'packages/backend-node-gpu'),
       project('demo', 'apps/demo'),
     ],

@@ -1,0 +1,1 @@
+// Buffers add their export lines below.
