@@ -1,7 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'vector/worker': 'src/vector/worker.ts' },
+  // The worker script sits next to index.js/index.cjs (dist/vector-worker.js), where
+  // AsyncVectorEnv finds it with `new URL('./vector-worker.js', import.meta.url)`. The CJS
+  // build points there too (tsup shims import.meta.url): an ESM worker runs under any host.
+  entry: { index: 'src/index.ts', 'vector-worker': 'src/vector/worker.ts' },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

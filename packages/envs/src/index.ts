@@ -27,3 +27,4 @@ export {
 } from './wrappers/index.js';
 export { checkEnv, assertEnv, type CheckEnvOptions, type CheckEnvResult } from './check-env.js';
 export * from './toy-text/index.js';
+export { SyncVectorEnv, AsyncVectorEnv, CartPoleVectorEnv, PendulumVectorEnv, SubEnvError, type SyncVectorEnvOptions, type AsyncVectorEnvOptions, type AsyncVectorEnvSource, type EnvFactoryContext, type CartPoleVectorEnvOptions, type PendulumVectorEnvOptions, type SubEnvPhase } from './vector/index.js';
