@@ -1,0 +1,1 @@
+// Algorithms add their export lines below.
