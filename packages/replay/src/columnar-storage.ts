@@ -6,6 +6,7 @@ import {
   type FieldSpec,
 } from './field-spec.js';
 import type { SnapshotArray } from './internal/snapshot.js';
+import { checkCapacity, checkIntegersAtLeast } from './internal/validate.js';
 
 /**
  * Write position and fill level of a ring of `capacity` slots: slots fill 0, 1, 2, … and, once
@@ -18,9 +19,7 @@ export class RingIndex {
   private count = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0 || capacity > 0x7fffffff) {
-      throw new RangeError(`RingIndex: capacity must be an integer in 1..2^31-1, got ${capacity}`);
-    }
+    checkCapacity('RingIndex', capacity);
     this.capacity = capacity;
   }
 
@@ -54,7 +53,7 @@ export class RingIndex {
 
   /** Claims `n` slots at once; returns the first: row k goes to (first + k) % capacity. */
   advanceBy(n: number): number {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`RingIndex.advanceBy: n must be an integer >= 0, got ${n}`);
+    checkIntegersAtLeast('RingIndex.advanceBy', { n }, 0);
     const first = this.pos;
     this.pos = (first + n) % this.capacity;
     this.count = Math.min(this.capacity, this.count + n);
@@ -106,9 +105,7 @@ export class ColumnarStorage {
   readonly widths: Readonly<Record<string, number>>;
 
   constructor(spec: FieldSpec, capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0 || capacity > 0x7fffffff) {
-      throw new RangeError(`ColumnarStorage: capacity must be an integer in 1..2^31-1, got ${capacity}`);
-    }
+    checkCapacity('ColumnarStorage', capacity);
     this.spec = validateFieldSpec('ColumnarStorage', spec);
     this.capacity = capacity;
     const columns: Record<string, ColumnArray> = {};

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { AutoresetMode } from '@tfrl/core';
-import { EpisodeBuffer, type EpisodeBufferConfig, type EpisodeStep } from './episode-buffer.js';
+import { discountedReturns, type AutoresetMode } from '@tfrl/core';
+import { EpisodeBuffer, type Episode, type EpisodeBufferConfig, type EpisodeStep } from './episode-buffer.js';
+import { stateSnapshotCommands } from '../test/snapshot-commands.js';
 
 const base: EpisodeBufferConfig = {
   numEnvs: 2,
@@ -150,5 +151,210 @@ describe('EpisodeBuffer', () => {
     expect(() => buffer.add({ ...step(1, [1, 1], [0, 0], [0, 0]), rewards: [1] })).toThrow('EpisodeBuffer.add: rewards has length 1, expected numEnvs = 2');
     expect(() => buffer.add({ ...step(1, [1, 1], [0, 0], [0, 0]), extras: {} })).toThrow('EpisodeBuffer.add: extras.hidden has length undefined, expected 4');
     expect(() => buffer.add({ ...step(1, [1, 1], [0, 0], [0, 0]), finalObservations: [1] })).toThrow(/finalObservations has length 1, expected 2/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Model-based test: the buffer against plain per-env lists of steps and a list of episodes.
+
+/** One sub-env step as the model keeps it (numbers exact in float32). */
+interface ModelStep {
+  observation: number;
+  action: number;
+  reward: number;
+  hidden: [number, number];
+}
+
+interface ModelEpisode {
+  env: number;
+  steps: ModelStep[];
+  terminated: boolean;
+  truncated: boolean;
+  final: number | null;
+}
+
+interface EpisodeState {
+  open: ModelStep[][]; // [numEnvs][steps of the episode in progress]
+  completed: ModelEpisode[]; // oldest first
+  resetPending: boolean[]; // [numEnvs]
+}
+
+interface EpisodeModel {
+  config: EpisodeBufferConfig & { autoresetMode: AutoresetMode };
+  /** Chance that a step ends its episode: low rates make episodes longer than the 16 rows first allocated. */
+  endRate: number;
+  state: EpisodeState;
+  saved: { bytes: Uint8Array; memo: EpisodeState }[];
+}
+
+interface EpisodeReal {
+  buffer: EpisodeBuffer;
+}
+
+type EpisodeCommand = fc.Command<EpisodeModel, EpisodeReal>;
+
+/** `u` decides the end: terminated below endRate / 2, truncated below endRate. */
+interface Cell {
+  step: ModelStep;
+  u: number;
+  final: number;
+}
+
+const MAX_ENVS = 3;
+const half = fc.integer({ min: -20, max: 20 }).map((k) => k / 2);
+const cellArb: fc.Arbitrary<Cell> = fc.record({
+  step: fc.record({ observation: half, action: fc.integer({ min: 0, max: 9 }), reward: half, hidden: fc.tuple(half, half) }),
+  u: fc.noBias(fc.integer({ min: 0, max: 99 })).map((k) => k / 100),
+  final: half,
+});
+
+/** The episode the buffer should hold for a model episode. */
+function expectedEpisode(episode: ModelEpisode, gamma: number): Episode {
+  const rewards = Float32Array.from(episode.steps, (s) => s.reward);
+  return {
+    length: episode.steps.length,
+    env: episode.env,
+    observations: Float32Array.from(episode.steps, (s) => s.observation),
+    actions: Int32Array.from(episode.steps, (s) => s.action),
+    rewards,
+    returns: discountedReturns(rewards, gamma),
+    terminated: episode.terminated,
+    truncated: episode.truncated,
+    finalObservation: episode.final === null ? null : Float32Array.of(episode.final),
+    extras: { hidden: Float32Array.from(episode.steps.flatMap((s) => s.hidden)) },
+  };
+}
+
+function checkEpisodes(m: EpisodeModel, buffer: EpisodeBuffer): void {
+  const { completed } = m.state;
+  expect(buffer.numEpisodes).toBe(completed.length);
+  expect(buffer.size).toBe(completed.reduce((sum, ep) => sum + ep.steps.length, 0));
+  expect(buffer.episodes).toEqual(completed.map((ep) => expectedEpisode(ep, m.config.gamma)));
+}
+
+type FinalFrom = 'finalObservations' | 'nextObservations' | 'none';
+
+/** One vector step; `finalFrom`: which of its fields carries the final observations, if any. */
+interface VectorCells {
+  cells: Cell[];
+  finalFrom: FinalFrom;
+}
+
+class AddSteps implements EpisodeCommand {
+  constructor(readonly steps: VectorCells[]) {}
+  check = (): boolean => true;
+  run(m: EpisodeModel, r: EpisodeReal): void {
+    for (const step of this.steps) this.add(m, r, step);
+  }
+  private add(m: EpisodeModel, r: EpisodeReal, { cells: all, finalFrom }: VectorCells): void {
+    const { numEnvs, capacity, autoresetMode } = m.config;
+    const cells = all.slice(0, numEnvs);
+    const ends = cells.map((c) => (c.u < m.endRate / 2 ? 1 : c.u < m.endRate ? 2 : 0));
+    r.buffer.add({
+      observations: cells.map((c) => c.step.observation),
+      actions: Int32Array.from(cells, (c) => c.step.action),
+      rewards: cells.map((c) => c.step.reward),
+      terminated: ends.map((end) => +(end === 1)),
+      truncated: ends.map((end) => +(end === 2)),
+      ...(finalFrom === 'none' ? {} : { [finalFrom]: cells.map((c) => c.final) }),
+      extras: { hidden: cells.flatMap((c) => c.step.hidden) },
+    });
+    const { open, completed, resetPending } = m.state;
+    cells.forEach((cell, e) => {
+      if (resetPending[e]) {
+        resetPending[e] = false; // next-step autoreset: the reset step belongs to no episode
+        return;
+      }
+      open[e]!.push(cell.step);
+      if (ends[e] === 0) return;
+      const final = finalFrom === 'none' ? null : cell.final;
+      completed.push({ env: e, steps: open[e]!, terminated: ends[e] === 1, truncated: ends[e] === 2, final });
+      open[e] = [];
+      const stored = () => completed.reduce((sum, ep) => sum + ep.steps.length, 0);
+      while (stored() > capacity && completed.length > 1) completed.shift();
+      resetPending[e] = autoresetMode === 'next-step';
+    });
+    checkEpisodes(m, r.buffer);
+  }
+  toString = (): string => `add × ${this.steps.length} (${JSON.stringify(this.steps)})`;
+}
+
+class Drain implements EpisodeCommand {
+  check = (): boolean => true;
+  run(m: EpisodeModel, r: EpisodeReal): void {
+    const episodes = m.state.completed.map((ep) => expectedEpisode(ep, m.config.gamma));
+    const batch = r.buffer.drain();
+    const offsets = [0];
+    for (const ep of episodes) offsets.push(offsets.at(-1)! + ep.length);
+    const concat = (pick: (ep: Episode) => ArrayLike<number>) => episodes.flatMap((ep) => Array.from(pick(ep)));
+    expect(batch.size).toBe(offsets.at(-1));
+    expect(Array.from(batch.offsets)).toEqual(offsets);
+    expect(Array.from(batch.observations)).toEqual(concat((ep) => ep.observations));
+    expect(Array.from(batch.actions)).toEqual(concat((ep) => ep.actions));
+    expect(Array.from(batch.rewards)).toEqual(concat((ep) => ep.rewards));
+    expect(Array.from(batch.returns)).toEqual(concat((ep) => ep.returns));
+    expect(Array.from(batch.extras.hidden!)).toEqual(concat((ep) => ep.extras.hidden!));
+    m.state.completed = [];
+    checkEpisodes(m, r.buffer);
+  }
+  toString = (): string => 'drain()';
+}
+
+class Clear implements EpisodeCommand {
+  check = (): boolean => true;
+  run(m: EpisodeModel, r: EpisodeReal): void {
+    r.buffer.clear();
+    m.state = { open: m.state.open.map(() => []), completed: [], resetPending: m.state.resetPending.map(() => false) };
+    checkEpisodes(m, r.buffer);
+  }
+  toString = (): string => 'clear()';
+}
+
+const vectorCellsArb: fc.Arbitrary<VectorCells> = fc.record({
+  cells: fc.array(cellArb, { minLength: MAX_ENVS, maxLength: MAX_ENVS }),
+  finalFrom: fc.constantFrom<FinalFrom>('finalObservations', 'nextObservations', 'none'),
+});
+
+const episodeCommands = fc.commands<EpisodeModel, EpisodeReal>(
+  [
+    fc.array(vectorCellsArb, { minLength: 1, maxLength: 1 }).map((steps) => new AddSteps(steps)),
+    fc.array(vectorCellsArb, { minLength: 1, maxLength: 1 }).map((steps) => new AddSteps(steps)),
+    fc.array(vectorCellsArb, { minLength: 1, maxLength: 24 }).map((steps) => new AddSteps(steps)),
+    fc.constant(new Drain()),
+    fc.constant(new Clear()),
+    ...stateSnapshotCommands<EpisodeModel, EpisodeReal, EpisodeState>({
+      target: (r) => r.buffer,
+      renew: (m, r) => (r.buffer = new EpisodeBuffer(m.config)),
+      check: (m, r) => checkEpisodes(m, r.buffer),
+    }),
+  ],
+  { maxCommands: 40 },
+);
+
+describe('EpisodeBuffer against a plain-array model', () => {
+  it('matches per-env step lists under adds, eviction, drain, clear and snapshot/restore (fc.commands)', () => {
+    const configArb = fc.record({
+      numEnvs: fc.integer({ min: 1, max: MAX_ENVS }),
+      gamma: fc.constantFrom(0, 0.5, 0.9, 1),
+      capacity: fc.integer({ min: 1, max: 40 }),
+      endRate: fc.constantFrom(0, 0.05, 0.4),
+      autoresetMode: fc.constantFrom<AutoresetMode>('next-step', 'same-step', 'disabled'),
+    });
+    fc.assert(
+      fc.property(configArb, episodeCommands, ({ endRate, ...shape }, cmds) => {
+        const config = { ...base, ...shape };
+        const setup = () => ({
+          model: {
+            config,
+            endRate,
+            state: { open: Array.from({ length: shape.numEnvs }, () => []), completed: [], resetPending: Array<boolean>(shape.numEnvs).fill(false) },
+            saved: [],
+          },
+          real: { buffer: new EpisodeBuffer(config) },
+        });
+        fc.modelRun(setup, cmds);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

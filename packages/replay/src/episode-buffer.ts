@@ -1,13 +1,9 @@
 import { discountedReturns, type AutoresetMode } from '@tfrl/core';
-import {
-  createColumn,
-  fieldWidth,
-  validateFieldSpec,
-  type ActionDtype,
-  type ColumnArray,
-  type FieldSpec,
-} from './field-spec.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotArray } from './internal/snapshot.js';
+import { createColumn, fieldWidth, validateFieldSpec, type ActionDtype, type ColumnArray, type FieldSpec } from './field-spec.js';
+import { concatEpisodes, episodeArrays, readEpisodeArrays, type EpisodeLayout, type OpenEpisode } from './internal/episode-snapshot.js';
+import { PendingResets } from './internal/pending-resets.js';
+import { decodeSnapshot, encodeSnapshot } from './internal/snapshot.js';
+import { checkExtras, checkLength, checkStepFields, checkVectorStepConfig } from './internal/validate.js';
 
 const KIND = 'EpisodeBuffer';
 
@@ -86,12 +82,6 @@ export interface EpisodeBatch {
   extras: Record<string, ColumnArray>; // [size × width] each
 }
 
-/** A sub-env's episode in progress: growable columns. */
-interface OpenEpisode {
-  length: number;
-  columns: Record<string, ColumnArray>;
-}
-
 /**
  * Whole episodes, for Monte Carlo methods (REINFORCE) and recurrent replay: steps are added per
  * vector step, and each sub-env's episode becomes available, with its rewards-to-go, once it
@@ -107,38 +97,26 @@ export class EpisodeBuffer {
   readonly autoresetMode: AutoresetMode;
   /** Per-step fields: observation, action, reward and the extras. */
   readonly fields: FieldSpec;
-  private readonly widths: Record<string, number> = {};
+  private readonly widths: Readonly<Record<string, number>>;
   private readonly extraNames: string[];
   private completed: Episode[] = [];
   private storedSteps = 0;
   private open: OpenEpisode[];
-  private readonly resetPending: Uint8Array;
+  private readonly resets: PendingResets;
 
   constructor(config: EpisodeBufferConfig) {
     const { numEnvs, observationSize, actionSize, actionDtype, gamma, capacity } = config;
-    for (const [name, x] of Object.entries({ numEnvs, observationSize, actionSize, capacity })) {
-      if (!Number.isInteger(x) || x < 1) throw new RangeError(`${KIND}: ${name} must be an integer >= 1, got ${x}`);
-    }
-    if (!(gamma >= 0 && gamma <= 1)) throw new RangeError(`${KIND}: gamma must be in [0, 1], got ${gamma}`);
-    if (actionDtype !== 'int32' && actionDtype !== 'float32') {
-      throw new RangeError(`${KIND}: actionDtype must be 'int32' or 'float32', got ${String(actionDtype)}`);
-    }
-    this.autoresetMode = config.autoresetMode ?? 'next-step';
-    if (!['next-step', 'same-step', 'disabled'].includes(this.autoresetMode)) {
-      throw new RangeError(`${KIND}: unknown autoresetMode ${String(this.autoresetMode)}`);
-    }
-    const extras = validateFieldSpec(KIND, config.extras ?? {});
+    const integers = { numEnvs, observationSize, actionSize, capacity };
+    this.autoresetMode = checkVectorStepConfig(KIND, integers, { gamma }, actionDtype, config.autoresetMode);
+    const extras = checkExtras(KIND, config.extras, RESERVED);
     this.extraNames = Object.keys(extras);
-    for (const name of this.extraNames) {
-      if (RESERVED.includes(name)) throw new RangeError(`${KIND}: extras.${name} clashes with a field of the buffer`);
-    }
     this.fields = validateFieldSpec(KIND, {
       observation: { shape: [observationSize], dtype: 'float32' },
       action: { shape: [actionSize], dtype: actionDtype },
       reward: { shape: [], dtype: 'float32' },
       ...extras,
     });
-    for (const [name, field] of Object.entries(this.fields)) this.widths[name] = fieldWidth(field);
+    this.widths = Object.fromEntries(Object.entries(this.fields).map(([name, field]) => [name, fieldWidth(field)]));
     this.numEnvs = numEnvs;
     this.observationSize = observationSize;
     this.actionSize = actionSize;
@@ -146,7 +124,7 @@ export class EpisodeBuffer {
     this.gamma = gamma;
     this.capacity = capacity;
     this.open = Array.from({ length: numEnvs }, () => this.newOpenEpisode(16));
-    this.resetPending = new Uint8Array(numEnvs);
+    this.resets = new PendingResets(numEnvs, this.autoresetMode);
   }
 
   /** Completed episodes stored. */
@@ -169,10 +147,7 @@ export class EpisodeBuffer {
     const { numEnvs, observationSize } = this;
     const sources = this.checkStep(step);
     for (let e = 0; e < numEnvs; e++) {
-      if (this.resetPending[e] !== 0) {
-        this.resetPending[e] = 0; // next-step autoreset: the reset step is no part of an episode
-        continue;
-      }
+      if (this.resets.isResetRow(e, step.terminated[e]!, step.truncated[e]!)) continue; // no part of an episode
       const episode = this.grow(e);
       for (const [name, source] of sources) {
         const w = this.widths[name]!;
@@ -187,7 +162,6 @@ export class EpisodeBuffer {
       const finalObservation =
         final === undefined ? null : Float32Array.from({ length: observationSize }, (_, k) => final[e * observationSize + k]!);
       this.complete(e, terminated, truncated, finalObservation);
-      if (this.autoresetMode === 'next-step') this.resetPending[e] = 1;
     }
   }
 
@@ -197,12 +171,7 @@ export class EpisodeBuffer {
     const offsets = new Int32Array(episodes.length + 1);
     for (let i = 0; i < episodes.length; i++) offsets[i + 1] = offsets[i]! + episodes[i]!.length;
     const size = offsets[episodes.length]!;
-    const concat = (name: string): ColumnArray => {
-      const width = this.widths[name] ?? 1;
-      const out = createColumn(this.fields[name]?.dtype ?? 'float32', size * width);
-      episodes.forEach((episode, i) => out.set(episodeColumn(episode, name), offsets[i]! * width));
-      return out;
-    };
+    const concat = (name: string): ColumnArray => concatEpisodes(episodes, name, this.fields[name]?.dtype ?? 'float32');
     const batch: EpisodeBatch = {
       size,
       offsets,
@@ -222,7 +191,7 @@ export class EpisodeBuffer {
     this.completed = [];
     this.storedSteps = 0;
     for (const episode of this.open) episode.length = 0;
-    this.resetPending.fill(0);
+    this.resets.clear();
   }
 
   private newOpenEpisode(rows: number): OpenEpisode {
@@ -244,22 +213,26 @@ export class EpisodeBuffer {
 
   private complete(e: number, terminated: boolean, truncated: boolean, finalObservation: Float32Array | null): void {
     const open = this.open[e]!;
-    const T = open.length;
-    const slice = (name: string): ColumnArray => open.columns[name]!.slice(0, T * this.widths[name]!);
-    const rewards = slice('reward') as Float32Array;
-    this.push({
-      length: T,
-      env: e,
-      observations: slice('observation') as Float32Array,
-      actions: slice('action') as Int32Array | Float32Array,
-      rewards,
-      returns: discountedReturns(rewards, this.gamma),
-      terminated,
-      truncated,
-      finalObservation,
-      extras: Object.fromEntries(this.extraNames.map((name) => [name, slice(name)])),
-    });
+    this.push(this.episode(e, open.length, (name, end) => open.columns[name]!.slice(0, end), terminated, truncated, finalObservation));
     open.length = 0;
+  }
+
+  /** A completed episode of `length` steps whose field `name` is `slice(name, length × width)`, with its rewards-to-go. */
+  private episode(
+    env: number,
+    length: number,
+    slice: (name: string, end: number) => ColumnArray,
+    terminated: boolean,
+    truncated: boolean,
+    finalObservation: Float32Array | null,
+  ): Episode {
+    const part = (name: string): ColumnArray => slice(name, length * this.widths[name]!);
+    const rewards = part('reward') as Float32Array;
+    const extras = Object.fromEntries(this.extraNames.map((name) => [name, part(name)]));
+    const observations = part('observation') as Float32Array;
+    const actions = part('action') as Int32Array | Float32Array;
+    const returns = discountedReturns(rewards, this.gamma);
+    return { length, env, observations, actions, rewards, returns, terminated, truncated, finalObservation, extras };
   }
 
   private push(episode: Episode): void {
@@ -272,30 +245,22 @@ export class EpisodeBuffer {
 
   private checkStep(step: EpisodeStep): [string, ArrayLike<number>][] {
     const { numEnvs } = this;
-    const fail = (why: string): never => {
-      throw new RangeError(`${KIND}.add: ${why}`);
-    };
-    for (const name of ['rewards', 'terminated', 'truncated'] as const) {
-      if (step[name]?.length !== numEnvs) fail(`${name} has length ${step[name]?.length}, expected numEnvs = ${numEnvs}`);
-    }
+    const fn = `${KIND}.add`;
+    for (const name of ['rewards', 'terminated', 'truncated'] as const) checkLength(fn, name, step[name]?.length, numEnvs, 'numEnvs');
     for (const name of ['nextObservations', 'finalObservations'] as const) {
-      const array = step[name];
-      if (array !== undefined && array.length !== numEnvs * this.observationSize) {
-        fail(`${name} has length ${array.length}, expected ${numEnvs * this.observationSize}`);
-      }
+      if (step[name] !== undefined) checkLength(fn, name, step[name].length, numEnvs * this.observationSize);
     }
-    const sources: [string, ArrayLike<number> | undefined][] = [
+    const fields = [
       ['observation', step.observations],
       ['action', step.actions],
       ['reward', step.rewards],
-      ...this.extraNames.map((name): [string, ArrayLike<number> | undefined] => [name, step.extras?.[name]]),
-    ];
-    for (const [name, source] of sources) {
-      const expected = numEnvs * this.widths[name]!;
-      const what = RESERVED.includes(name) ? `${name}s` : `extras.${name}`;
-      if (source?.length !== expected) fail(`${what} has length ${source?.length}, expected ${expected}`);
-    }
-    return sources as [string, ArrayLike<number>][];
+      ...this.extraNames.map((name) => [name, step.extras?.[name]] as const),
+    ] as const;
+    return checkStepFields(fn, fields, this.widths, numEnvs, RESERVED);
+  }
+
+  private get layout(): EpisodeLayout {
+    return { numEnvs: this.numEnvs, observationSize: this.observationSize, fields: this.fields, widths: this.widths };
   }
 
   private spec(): unknown {
@@ -305,119 +270,22 @@ export class EpisodeBuffer {
 
   /** Bytes holding completed episodes, episodes in progress and pending resets. */
   snapshot(): Uint8Array {
-    const episodes = this.completed;
-    const arrays: Record<string, SnapshotArray> = {
-      'episodes.length': Int32Array.from(episodes, (ep) => ep.length),
-      'episodes.env': Int32Array.from(episodes, (ep) => ep.env),
-      'episodes.flags': Uint8Array.from(episodes, (ep) => (ep.terminated ? 1 : 0) | (ep.truncated ? 2 : 0) | (ep.finalObservation ? 4 : 0)),
-      'episodes.finalObservation': new Float32Array(episodes.length * this.observationSize),
-      'open.length': Int32Array.from(this.open, (ep) => ep.length),
-      resetPending: this.resetPending,
-    };
-    episodes.forEach((ep, i) => {
-      if (ep.finalObservation !== null) (arrays['episodes.finalObservation'] as Float32Array).set(ep.finalObservation, i * this.observationSize);
-    });
-    const openSteps = this.open.reduce((sum, ep) => sum + ep.length, 0);
-    for (const [name, field] of Object.entries(this.fields)) {
-      const w = this.widths[name]!;
-      const done = createColumn(field.dtype, this.storedSteps * w);
-      let offset = 0;
-      for (const ep of episodes) {
-        done.set(episodeColumn(ep, name), offset);
-        offset += ep.length * w;
-      }
-      const open = createColumn(field.dtype, openSteps * w);
-      offset = 0;
-      for (const ep of this.open) {
-        open.set(ep.columns[name]!.subarray(0, ep.length * w), offset);
-        offset += ep.length * w;
-      }
-      arrays[`episodes.${name}`] = done;
-      arrays[`open.${name}`] = open;
-    }
-    return encodeSnapshot({ kind: KIND, spec: this.spec(), counters: { numEpisodes: episodes.length }, arrays });
+    const arrays = episodeArrays(this.layout, this.completed, this.open, this.resets.flags);
+    return encodeSnapshot({ kind: KIND, spec: this.spec(), counters: { numEpisodes: this.completed.length }, arrays });
   }
 
   /** Restores {@link EpisodeBuffer.snapshot} bytes; throws for another spec or bad bytes, changing nothing. */
   restore(bytes: Uint8Array): void {
     const { arrays } = decodeSnapshot(bytes, KIND, this.spec());
-    const fail = (why: string): never => {
-      throw new Error(`${KIND}.restore: ${why}`);
-    };
-    const get = (name: string, ctor: new (length: number) => SnapshotArray, length?: number): SnapshotArray => {
-      const array = arrays[name];
-      if (!(array instanceof ctor) || (length !== undefined && array.length !== length)) {
-        fail(`array ${name} is missing or has the wrong type or length`);
-      }
-      return array!;
-    };
-    const lengths = get('episodes.length', Int32Array) as Int32Array;
-    const count = lengths.length;
-    const env = get('episodes.env', Int32Array, count);
-    const flags = get('episodes.flags', Uint8Array, count);
-    const finals = get('episodes.finalObservation', Float32Array, count * this.observationSize);
-    const openLengths = get('open.length', Int32Array, this.numEnvs) as Int32Array;
-    const resetPending = get('resetPending', Uint8Array, this.numEnvs);
-    if ([...lengths, ...openLengths].some((x) => x < 0) || lengths.some((x) => x < 1)) fail('episode lengths are out of range');
-    const total = lengths.reduce((s, x) => s + x, 0);
-    const openTotal = openLengths.reduce((s, x) => s + x, 0);
-    const columns: Record<string, [SnapshotArray, SnapshotArray]> = {};
-    for (const [name, field] of Object.entries(this.fields)) {
-      const ctor = createColumn(field.dtype, 0).constructor as new (length: number) => SnapshotArray;
-      columns[name] = [get(`episodes.${name}`, ctor, total * this.widths[name]!), get(`open.${name}`, ctor, openTotal * this.widths[name]!)];
-    }
-    const completed: Episode[] = [];
-    let row = 0;
-    for (let i = 0; i < count; i++) {
-      const T = lengths[i]!;
-      const part = (name: string): ColumnArray => columns[name]![0].slice(row * this.widths[name]!, (row + T) * this.widths[name]!) as ColumnArray;
-      const rewards = part('reward') as Float32Array;
-      completed.push({
-        length: T,
-        env: env[i]!,
-        observations: part('observation') as Float32Array,
-        actions: part('action') as Int32Array | Float32Array,
-        rewards,
-        returns: discountedReturns(rewards, this.gamma),
-        terminated: (flags[i]! & 1) !== 0,
-        truncated: (flags[i]! & 2) !== 0,
-        finalObservation: (flags[i]! & 4) !== 0 ? (finals.slice(i * this.observationSize, (i + 1) * this.observationSize) as Float32Array) : null,
-        extras: Object.fromEntries(this.extraNames.map((name) => [name, part(name)])),
-      });
-      row += T;
-    }
-    const open: OpenEpisode[] = [];
-    row = 0;
-    for (let e = 0; e < this.numEnvs; e++) {
-      const T = openLengths[e]!;
-      const episode = this.newOpenEpisode(Math.max(16, T));
-      for (const name of Object.keys(this.fields)) {
-        const w = this.widths[name]!;
-        episode.columns[name]!.set(columns[name]![1].subarray(row * w, (row + T) * w));
-      }
-      episode.length = T;
-      open.push(episode);
-      row += T;
-    }
-    this.completed = completed;
-    this.storedSteps = total;
-    this.open = open;
-    this.resetPending.set(resetPending);
-  }
-}
-
-/** The column of field `name` ('return' for the rewards-to-go) of a completed episode. */
-function episodeColumn(episode: Episode, name: string): ColumnArray {
-  switch (name) {
-    case 'observation':
-      return episode.observations;
-    case 'action':
-      return episode.actions;
-    case 'reward':
-      return episode.rewards;
-    case 'return':
-      return episode.returns;
-    default:
-      return episode.extras[name]!;
+    const { completed, open, resetPending } = readEpisodeArrays(KIND, this.layout, arrays);
+    this.completed = completed.map((ep) => this.episode(ep.env, ep.length, ep.slice, ep.terminated, ep.truncated, ep.finalObservation));
+    this.storedSteps = completed.reduce((sum, ep) => sum + ep.length, 0);
+    this.open = open.map(({ length, slice }) => {
+      const episode = this.newOpenEpisode(Math.max(16, length));
+      for (const name of Object.keys(this.fields)) episode.columns[name]!.set(slice(name));
+      episode.length = length;
+      return episode;
+    });
+    this.resets.flags.set(resetPending);
   }
 }

@@ -1,7 +1,9 @@
 import type { Rng } from '@tfrl/core';
 import { ColumnarStorage, RingIndex } from './columnar-storage.js';
-import { createColumn, type ActionDtype, type ColumnArray, type FieldDescriptor } from './field-spec.js';
+import type { ActionDtype, ColumnArray, FieldDescriptor } from './field-spec.js';
 import { decodeSnapshot, encodeSnapshot } from './internal/snapshot.js';
+import { gatherColumn } from './internal/gather-column.js';
+import { checkActionDtype, checkCapacity, checkIntegersAtLeast, failure } from './internal/validate.js';
 
 const KIND = 'MultiAgentReplayBuffer';
 
@@ -87,22 +89,16 @@ export class MultiAgentReplayBuffer {
 
   constructor(config: MultiAgentReplayBufferConfig) {
     const { capacity, agents, stateSize } = config;
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 0x7fffffff) {
-      throw new RangeError(`${KIND}: capacity must be an integer in 1..2^31-1, got ${capacity}`);
-    }
-    if (!Number.isInteger(stateSize) || stateSize < 0) throw new RangeError(`${KIND}: stateSize must be an integer >= 0, got ${stateSize}`);
+    checkCapacity(KIND, capacity);
+    checkIntegersAtLeast(KIND, { stateSize }, 0);
     if (!Array.isArray(agents) || agents.length === 0) throw new RangeError(`${KIND}: agents must list at least one agent`);
     const fields: Record<string, FieldDescriptor> = {};
     for (const agent of agents) {
       const { name, observationSize, actionSize, actionDtype } = agent;
       if (typeof name !== 'string' || name === '') throw new RangeError(`${KIND}: agent names must be non-empty strings`);
       if (`${name}/observation` in fields) throw new RangeError(`${KIND}: agent ${name} is listed twice`);
-      for (const [what, x] of Object.entries({ observationSize, actionSize })) {
-        if (!Number.isInteger(x) || x < 1) throw new RangeError(`${KIND}: agents[${name}].${what} must be an integer >= 1, got ${x}`);
-      }
-      if (actionDtype !== 'int32' && actionDtype !== 'float32') {
-        throw new RangeError(`${KIND}: agents[${name}].actionDtype must be 'int32' or 'float32', got ${String(actionDtype)}`);
-      }
+      checkIntegersAtLeast(KIND, { [`agents[${name}].observationSize`]: observationSize, [`agents[${name}].actionSize`]: actionSize }, 1);
+      checkActionDtype(KIND, actionDtype, `agents[${name}].actionDtype`);
       fields[`${name}/observation`] = { shape: [observationSize], dtype: 'float32' };
       fields[`${name}/action`] = { shape: [actionSize], dtype: actionDtype };
       fields[`${name}/reward`] = { shape: [], dtype: 'float32' };
@@ -129,9 +125,7 @@ export class MultiAgentReplayBuffer {
   /** Stores a joint transition, evicting the oldest when full; checks everything before writing. */
   add(transition: MultiAgentTransition): void {
     const values: [string, number | ArrayLike<number>][] = [];
-    const fail = (why: string): never => {
-      throw new RangeError(`${KIND}.add: ${why}`);
-    };
+    const fail = failure(`${KIND}.add`, RangeError);
     for (const { name, observationSize, actionSize, actionDtype } of this.agents) {
       const get = <T>(record: Readonly<Record<string, T>> | undefined, what: string): T => {
         const value = record?.[name];
@@ -173,7 +167,7 @@ export class MultiAgentReplayBuffer {
 
   /** `batchSize` joint transitions drawn uniformly with replacement (one `rng.int(size)` per row). */
   sample(batchSize: number, rng: Rng): MultiAgentBatch {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${KIND}.sample: batchSize must be an integer >= 1, got ${batchSize}`);
+    checkIntegersAtLeast(`${KIND}.sample`, { batchSize }, 1);
     if (this.size === 0) throw new Error(`${KIND}.sample: the buffer is empty`);
     const slots = new Int32Array(batchSize);
     for (let r = 0; r < batchSize; r++) slots[r] = rng.int(this.size);
@@ -189,11 +183,7 @@ export class MultiAgentReplayBuffer {
         throw new RangeError(`${KIND}.gather: slot ${slot} is not in 0..${this.size - 1}`);
       }
     }
-    const column = (name: string): ColumnArray => {
-      const out = createColumn(this.storage.spec[name]!.dtype, size * this.storage.widths[name]!);
-      this.storage.gatherRows(name, slots, size, out);
-      return out;
-    };
+    const column = (name: string): ColumnArray => gatherColumn(this.storage, name, slots);
     const agents: Record<string, AgentBatch> = {};
     for (const { name } of this.agents) {
       const batch: Partial<Record<keyof AgentBatch, ColumnArray>> = {};

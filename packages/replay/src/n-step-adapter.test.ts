@@ -5,6 +5,7 @@ import { Rng } from '@tfrl/core';
 import { NStepAdapter, type NStepTransition, type NStepVectorStep } from './n-step-adapter.js';
 import { UniformReplayBuffer } from './uniform-replay-buffer.js';
 import { PrioritizedReplayBuffer } from './prioritized-replay-buffer.js';
+import { snapshotCommands } from '../test/snapshot-commands.js';
 
 /** What the sink saw, copied to plain arrays. */
 interface Row {
@@ -50,6 +51,11 @@ interface Cell {
   end: 0 | 1 | 2;
 }
 
+const cellArb: fc.Arbitrary<Cell> = fc.record({
+  reward: fc.double({ min: -10, max: 10, noNaN: true }),
+  end: fc.constantFrom<0 | 1 | 2>(0, 0, 0, 1, 2),
+});
+
 const scenarioArb = fc
   .record({
     numEnvs: fc.integer({ min: 1, max: 3 }),
@@ -62,10 +68,7 @@ const scenarioArb = fc
     fc.record({
       ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k, fc.constant(v)])),
       cells: fc.array(
-        fc.array(
-          fc.record({ reward: fc.double({ min: -10, max: 10, noNaN: true }), end: fc.constantFrom<0 | 1 | 2>(0, 0, 0, 1, 2) }),
-          { minLength: s.numEnvs, maxLength: s.numEnvs },
-        ),
+        fc.array(cellArb, { minLength: s.numEnvs, maxLength: s.numEnvs }),
         { minLength: s.steps, maxLength: s.steps },
       ),
     }),
@@ -82,47 +85,50 @@ function vectorSteps(numEnvs: number, mode: AutoresetMode, cells: Cell[][]): { s
   const steps: NStepVectorStep[] = [];
   const real: boolean[][] = [];
   cells.forEach((row, t) => {
-    const observations = new Float32Array(numEnvs * 3);
-    const nextObservations = new Float32Array(numEnvs * 3);
-    const finalObservations = new Float32Array(numEnvs * 3);
-    const rewards = new Float64Array(numEnvs);
-    const terminated = new Uint8Array(numEnvs);
-    const truncated = new Uint8Array(numEnvs);
-    const realRow: boolean[] = [];
-    row.forEach((cell, e) => {
-      observations.set([e, t, 0], e * 3);
-      nextObservations.set([e, t, 1], e * 3);
-      finalObservations.set([e, t, 1], e * 3);
-      if (resetNext[e]) {
-        resetNext[e] = false;
-        realRow.push(false);
-        rewards[e] = 999;
-        terminated[e] = 1;
-        truncated[e] = 1;
-        return;
-      }
-      realRow.push(true);
-      rewards[e] = cell.reward;
-      terminated[e] = cell.end === 1 ? 1 : 0;
-      truncated[e] = cell.end === 2 ? 1 : 0;
-      if (cell.end !== 0) {
-        if (mode === 'next-step') resetNext[e] = true;
-        else nextObservations.set([-1, -1, -1], e * 3);
-      }
-    });
-    const actions = Int32Array.from({ length: numEnvs }, (_, e) => 100 * t + e);
-    steps.push({
-      observations,
-      actions,
-      rewards,
-      nextObservations,
-      terminated,
-      truncated,
-      ...(mode === 'next-step' ? {} : { finalObservations }),
-    });
+    const { step, realRow } = vectorStep(t, row, mode, resetNext);
+    steps.push(step);
     real.push(realRow);
   });
   return { steps, real };
+}
+
+/**
+ * Vector step t of a scenario (see {@link vectorSteps}); `resetNext` says which sub-envs are due
+ * their reset step, and is updated. `realRow[e]`: whether env e's row is a transition.
+ */
+function vectorStep(t: number, row: Cell[], mode: AutoresetMode, resetNext: boolean[]): { step: NStepVectorStep; realRow: boolean[] } {
+  const numEnvs = row.length;
+  const observations = new Float32Array(numEnvs * 3);
+  const nextObservations = new Float32Array(numEnvs * 3);
+  const finalObservations = new Float32Array(numEnvs * 3);
+  const rewards = new Float64Array(numEnvs);
+  const terminated = new Uint8Array(numEnvs);
+  const truncated = new Uint8Array(numEnvs);
+  const realRow: boolean[] = [];
+  row.forEach((cell, e) => {
+    observations.set([e, t, 0], e * 3);
+    nextObservations.set([e, t, 1], e * 3);
+    finalObservations.set([e, t, 1], e * 3);
+    if (resetNext[e]) {
+      resetNext[e] = false;
+      realRow.push(false);
+      rewards[e] = 999;
+      terminated[e] = 1;
+      truncated[e] = 1;
+      return;
+    }
+    realRow.push(true);
+    rewards[e] = cell.reward;
+    terminated[e] = cell.end === 1 ? 1 : 0;
+    truncated[e] = cell.end === 2 ? 1 : 0;
+    if (cell.end !== 0) {
+      if (mode === 'next-step') resetNext[e] = true;
+      else nextObservations.set([-1, -1, -1], e * 3);
+    }
+  });
+  const actions = Int32Array.from({ length: numEnvs }, (_, e) => 100 * t + e);
+  const step = { observations, actions, rewards, nextObservations, terminated, truncated, ...(mode === 'next-step' ? {} : { finalObservations }) };
+  return { step, realRow };
 }
 
 /**
@@ -362,5 +368,161 @@ describe('NStepAdapter', () => {
     expect(() => adapter.add({ ...good, actions: Float32Array.of(0, 1) })).toThrow(/float32 of size 1, earlier ones int32/);
     adapter.clear();
     expect(adapter.pendingSteps).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Model-based test: what the sink receives, against the brute-force rows above. Flush, clear and
+// restore cut the stream into segments; within one, the sink holds the brute-force rows of the
+// segment's real steps (those with a complete window, and all of them once flushed).
+
+interface NStepState {
+  /** [t][e]: whether env e's row of vector step t is a transition of the current segment. */
+  segment: boolean[][];
+  /** Sub-envs whose next row is their reset step (next-step autoreset). */
+  resetNext: boolean[];
+}
+
+interface NStepModel {
+  numEnvs: number;
+  n: number;
+  gamma: number;
+  mode: AutoresetMode;
+  /** Every vector step added, at its index t. */
+  cells: Cell[][];
+  state: NStepState;
+  /** Per env: the rows the sink got before the current segment began. */
+  before: Row[][];
+  /** Per env: how many of the segment's brute-force rows reached the sink before `before` was taken (after a restore). */
+  skip: number[];
+  saved: { bytes: Uint8Array; memo: NStepMemo }[];
+}
+
+/** What a snapshot takes the model back to: the segment, and how many of its rows the sink got. */
+interface NStepMemo {
+  state: NStepState;
+  emitted: number[];
+}
+
+interface NStepReal {
+  adapter: NStepAdapter;
+  sink: RecordingSink;
+}
+
+type NStepCommand = fc.Command<NStepModel, NStepReal>;
+
+const segmentRows = (m: NStepModel, e: number, flushed: boolean): Row[] => bruteForce(e, m.n, m.gamma, m.cells, m.state.segment, flushed);
+const expectedRows = (m: NStepModel, e: number, flushed = false): Row[] => [...m.before[e]!, ...segmentRows(m, e, flushed).slice(m.skip[e])];
+const noSegment = (m: NStepModel): boolean[][] => m.cells.map((row) => row.map(() => false));
+
+/** Starts a new segment: what the sink should hold so far becomes `before`. */
+function newSegment(m: NStepModel, flushed: boolean): void {
+  m.before = m.before.map((_, e) => expectedRows(m, e, flushed));
+  m.skip.fill(0);
+  m.state.segment = noSegment(m);
+}
+
+function checkSink(m: NStepModel, r: NStepReal): void {
+  let pending = 0;
+  for (let e = 0; e < m.numEnvs; e++) {
+    expectRows(
+      r.sink.rows.filter((row) => row.observation[0] === e),
+      expectedRows(m, e),
+    );
+    pending += m.state.segment.filter((row) => row[e]).length - segmentRows(m, e, false).length;
+  }
+  expect(r.adapter.pendingSteps).toBe(pending);
+}
+
+class AddSteps implements NStepCommand {
+  constructor(readonly rows: Cell[][]) {}
+  check = (): boolean => true;
+  run(m: NStepModel, r: NStepReal): void {
+    for (const all of this.rows) {
+      const row = all.slice(0, m.numEnvs);
+      const { step, realRow } = vectorStep(m.cells.length, row, m.mode, m.state.resetNext);
+      r.adapter.add(step);
+      m.cells.push(row);
+      m.state.segment.push(realRow);
+    }
+    checkSink(m, r);
+  }
+  toString = (): string => `add × ${this.rows.length} (${JSON.stringify(this.rows)})`;
+}
+
+class Flush implements NStepCommand {
+  check = (): boolean => true;
+  run(m: NStepModel, r: NStepReal): void {
+    r.adapter.flush();
+    newSegment(m, true);
+    checkSink(m, r);
+  }
+  toString = (): string => 'flush()';
+}
+
+class Clear implements NStepCommand {
+  check = (): boolean => true;
+  run(m: NStepModel, r: NStepReal): void {
+    r.adapter.clear();
+    newSegment(m, false);
+    m.state.resetNext.fill(false);
+    checkSink(m, r);
+  }
+  toString = (): string => 'clear()';
+}
+
+const MAX_ENVS = 3;
+const nStepCommands = fc.commands<NStepModel, NStepReal>(
+  [
+    fc.array(fc.array(cellArb, { minLength: MAX_ENVS, maxLength: MAX_ENVS }), { minLength: 1, maxLength: 1 }).map((rows) => new AddSteps(rows)),
+    fc.array(fc.array(cellArb, { minLength: MAX_ENVS, maxLength: MAX_ENVS }), { minLength: 1, maxLength: 8 }).map((rows) => new AddSteps(rows)),
+    fc.constant(new Flush()),
+    fc.constant(new Clear()),
+    ...snapshotCommands<NStepModel, NStepReal, NStepMemo>({
+      target: (r) => r.adapter,
+      renew: (m, r) => (r.adapter = new NStepAdapter({ n: m.n, gamma: m.gamma, numEnvs: m.numEnvs, sink: r.sink, autoresetMode: m.mode })),
+      save: (m) => ({ state: structuredClone(m.state), emitted: m.before.map((_, e) => segmentRows(m, e, false).length) }),
+      load: (m, { state, emitted }) => {
+        newSegment(m, false);
+        // The restored windows are those of the saved segment; steps added since belong to none.
+        m.state = structuredClone(state);
+        m.state.segment.push(...noSegment(m).slice(m.state.segment.length));
+        m.skip = [...emitted];
+      },
+      check: checkSink,
+    }),
+  ],
+  { maxCommands: 40, size: '+1' },
+);
+
+describe('NStepAdapter against the brute-force model', () => {
+  it('emits what it does under adds, flush, clear and snapshot/restore (fc.commands)', () => {
+    const configArb = fc.record({
+      numEnvs: fc.integer({ min: 1, max: MAX_ENVS }),
+      n: fc.integer({ min: 1, max: 4 }),
+      gamma: fc.double({ min: 0, max: 1, noNaN: true }),
+      mode: fc.constantFrom<AutoresetMode>('next-step', 'same-step', 'disabled'),
+    });
+    fc.assert(
+      fc.property(configArb, nStepCommands, ({ numEnvs, n, gamma, mode }, cmds) => {
+        const setup = () => {
+          const sink = new RecordingSink();
+          const model: NStepModel = {
+            numEnvs,
+            n,
+            gamma,
+            mode,
+            cells: [],
+            state: { segment: [], resetNext: new Array<boolean>(numEnvs).fill(false) },
+            before: Array.from({ length: numEnvs }, () => []),
+            skip: new Array<number>(numEnvs).fill(0),
+            saved: [],
+          };
+          return { model, real: { adapter: new NStepAdapter({ n, gamma, numEnvs, sink, autoresetMode: mode }), sink } };
+        };
+        fc.modelRun(setup, cmds);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { nStepTargets, type AutoresetMode, type ReplayBuffer, type Transition } from '@tfrl/core';
-import { decodeSnapshot, encodeSnapshot, type SnapshotArray } from './internal/snapshot.js';
+import { PendingResets } from './internal/pending-resets.js';
+import { decodeSnapshot, encodeSnapshot, snapshotArray, type SnapshotArray } from './internal/snapshot.js';
+import { checkAutoresetMode, checkIntegersAtLeast, checkLength, checkUnitIntervals, failure } from './internal/validate.js';
 
 const KIND = 'NStepAdapter';
 
@@ -82,10 +84,10 @@ interface Pending {
 }
 
 function checkConfig(config: NStepAdapterConfig): void {
-  const { n, gamma, numEnvs, sink, autoresetMode = 'next-step' } = config;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${KIND}: n must be an integer >= 1, got ${n}`);
-  if (!(gamma >= 0 && gamma <= 1)) throw new RangeError(`${KIND}: gamma must be in [0, 1], got ${gamma}`);
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RangeError(`${KIND}: numEnvs must be an integer >= 1, got ${numEnvs}`);
+  const { n, gamma, numEnvs, sink } = config;
+  checkIntegersAtLeast(KIND, { n }, 1);
+  checkUnitIntervals(KIND, { gamma });
+  checkIntegersAtLeast(KIND, { numEnvs }, 1);
   if (typeof sink?.add !== 'function') throw new TypeError(`${KIND}: sink must be a ReplayBuffer`);
   const fields = (sink as { fields?: Record<string, { shape: readonly number[] }> }).fields;
   if (fields !== undefined && fields.discount?.shape.length !== 0) {
@@ -93,9 +95,7 @@ function checkConfig(config: NStepAdapterConfig): void {
       `${KIND}: the sink has no scalar 'discount' field to keep γ^m; create it with extras: { discount: { shape: [], dtype: 'float32' } }`,
     );
   }
-  if (!['next-step', 'same-step', 'disabled'].includes(autoresetMode)) {
-    throw new RangeError(`${KIND}: unknown autoresetMode ${String(autoresetMode)}`);
-  }
+  checkAutoresetMode(KIND, config.autoresetMode);
 }
 
 /**
@@ -120,7 +120,7 @@ export class NStepAdapter {
   private pending: Pending | null = null;
   private readonly head: Int32Array; // [numEnvs] ring slot of each env's oldest open step
   private readonly count: Int32Array; // [numEnvs] open steps per env (< n between adds)
-  private readonly resetPending: Uint8Array; // [numEnvs] next row is a reset step (next-step mode)
+  private readonly resets: PendingResets;
   // Scratch for nStepTargets: one env's open steps, oldest first.
   private readonly windowRewards: Float64Array;
   private readonly windowTerminated: Uint8Array;
@@ -135,7 +135,7 @@ export class NStepAdapter {
     this.autoresetMode = config.autoresetMode ?? 'next-step';
     this.head = new Int32Array(this.numEnvs);
     this.count = new Int32Array(this.numEnvs);
-    this.resetPending = new Uint8Array(this.numEnvs);
+    this.resets = new PendingResets(this.numEnvs, this.autoresetMode);
     this.windowRewards = new Float64Array(this.n);
     this.windowTerminated = new Uint8Array(this.n);
     this.windowTruncated = new Uint8Array(this.n);
@@ -151,12 +151,8 @@ export class NStepAdapter {
     const { observationSize, actionSize } = this.checkStep(step);
     const p = this.pending!;
     const { n, numEnvs } = this;
-    const nextStep = this.autoresetMode === 'next-step';
     for (let e = 0; e < numEnvs; e++) {
-      if (this.resetPending[e] !== 0) {
-        this.resetPending[e] = 0; // the reset step of next-step autoreset: no transition
-        continue;
-      }
+      if (this.resets.isResetRow(e, step.terminated[e]!, step.truncated[e]!)) continue; // no transition
       const slot = e * n + ((this.head[e]! + this.count[e]!) % n);
       const ended = step.terminated[e] !== 0 || step.truncated[e] !== 0;
       const next = ended && step.finalObservations !== undefined ? step.finalObservations : step.nextObservations;
@@ -171,7 +167,6 @@ export class NStepAdapter {
       this.count[e]!++;
       if (ended) {
         this.emit(e, this.count[e]!); // the episode is over: every open window ends here
-        if (nextStep) this.resetPending[e] = 1;
       } else if (this.count[e] === n) {
         this.emit(e, 1);
       }
@@ -190,7 +185,7 @@ export class NStepAdapter {
   clear(): void {
     this.head.fill(0);
     this.count.fill(0);
-    this.resetPending.fill(0);
+    this.resets.clear();
   }
 
   /** Emits the `howMany` oldest open windows of env `e` (the open steps form one episode piece). */
@@ -234,13 +229,9 @@ export class NStepAdapter {
 
   /** Validates a vector step; allocates the rings on the first one. */
   private checkStep(step: NStepVectorStep): Layout {
-    const fail = (why: string): never => {
-      throw new RangeError(`${KIND}.add: ${why}`);
-    };
+    const fail = failure(`${KIND}.add`, RangeError);
     const { numEnvs } = this;
-    for (const name of ['rewards', 'terminated', 'truncated'] as const) {
-      if (step[name]?.length !== numEnvs) fail(`${name} has length ${step[name]?.length}, expected numEnvs = ${numEnvs}`);
-    }
+    for (const name of ['rewards', 'terminated', 'truncated'] as const) checkLength(`${KIND}.add`, name, step[name]?.length, numEnvs, 'numEnvs');
     if (!(step.actions instanceof Int32Array || step.actions instanceof Float32Array)) {
       fail('actions must be an Int32Array (discrete) or a Float32Array (continuous)');
     }
@@ -290,7 +281,7 @@ export class NStepAdapter {
 
   /** Bytes holding the open windows and pending resets (not the sink's contents). */
   snapshot(): Uint8Array {
-    const arrays: Record<string, SnapshotArray> = { head: this.head, count: this.count, resetPending: this.resetPending };
+    const arrays: Record<string, SnapshotArray> = { head: this.head, count: this.count, resetPending: this.resets.flags };
     if (this.pending !== null) Object.assign(arrays, this.pending);
     const layout = this.layout;
     return encodeSnapshot({
@@ -308,16 +299,11 @@ export class NStepAdapter {
   /** Restores open windows from {@link NStepAdapter.snapshot}; throws for another spec or bad bytes. */
   restore(bytes: Uint8Array): void {
     const { counters, arrays } = decodeSnapshot(bytes, KIND, this.spec());
-    const fail = (why: string): never => {
-      throw new Error(`${KIND}.restore: ${why}`);
-    };
+    const fail = failure(`${KIND}.restore`);
     const { observationSize = 0, actionSize = 0, actionInt = 0 } = counters;
     const { numEnvs, n } = this;
-    const vector = (name: string, ctor: new (length: number) => SnapshotArray, length: number): SnapshotArray => {
-      const array = arrays[name];
-      if (!(array instanceof ctor) || array.length !== length) fail(`array ${name} is missing or has the wrong type or length`);
-      return array!;
-    };
+    const vector = <T extends SnapshotArray>(name: string, ctor: new (length: number) => T, length: number): T =>
+      snapshotArray(KIND, arrays, name, ctor, length);
     const head = vector('head', Int32Array, numEnvs);
     const count = vector('count', Int32Array, numEnvs);
     const resetPending = vector('resetPending', Uint8Array, numEnvs);
@@ -328,19 +314,19 @@ export class NStepAdapter {
     if (observationSize > 0) {
       const slots = numEnvs * n;
       pending = {
-        observations: vector('observations', Float32Array, slots * observationSize) as Float32Array,
-        nextObservations: vector('nextObservations', Float32Array, slots * observationSize) as Float32Array,
-        actions: vector('actions', actionInt === 1 ? Int32Array : Float32Array, slots * actionSize) as Int32Array | Float32Array,
-        rewards: vector('rewards', Float64Array, slots) as Float64Array,
-        terminated: vector('terminated', Uint8Array, slots) as Uint8Array,
-        truncated: vector('truncated', Uint8Array, slots) as Uint8Array,
+        observations: vector('observations', Float32Array, slots * observationSize),
+        nextObservations: vector('nextObservations', Float32Array, slots * observationSize),
+        actions: actionInt === 1 ? vector('actions', Int32Array, slots * actionSize) : vector('actions', Float32Array, slots * actionSize),
+        rewards: vector('rewards', Float64Array, slots),
+        terminated: vector('terminated', Uint8Array, slots),
+        truncated: vector('truncated', Uint8Array, slots),
       };
     } else if (count.some((c) => c !== 0)) {
       fail('open windows without their data');
     }
     this.head.set(head);
     this.count.set(count);
-    this.resetPending.set(resetPending);
+    this.resets.flags.set(resetPending);
     this.pending = pending;
     this.layout = pending === null ? null : { observationSize, actionSize, actionInt: actionInt === 1 };
   }

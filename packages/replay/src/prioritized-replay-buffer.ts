@@ -11,6 +11,7 @@ import {
   type TransitionColumns,
   type UniformReplayBufferOptions,
 } from './uniform-replay-buffer.js';
+import { checkUnitIntervals, failure } from './internal/validate.js';
 
 /** Options of {@link PrioritizedReplayBuffer}: the uniform buffer's layout plus PER's exponents. */
 export interface PrioritizedReplayBufferOptions extends UniformReplayBufferOptions {
@@ -110,7 +111,7 @@ export class PrioritizedReplayBuffer implements ReplayBuffer<ReplayBatch> {
 
   /** Sets the training progress (step / totalSteps) that anneals β. */
   setProgress(progress: number): void {
-    if (!(progress >= 0 && progress <= 1)) throw new RangeError(`${KIND}.setProgress: progress must be in [0, 1], got ${progress}`);
+    checkUnitIntervals(`${KIND}.setProgress`, { progress });
     this.currentProgress = progress;
   }
 
@@ -248,9 +249,7 @@ export class PrioritizedReplayBuffer implements ReplayBuffer<ReplayBatch> {
    */
   restore(bytes: Uint8Array): void {
     const { counters, arrays } = decodeSnapshot(bytes, KIND, this.snapshotSpec());
-    const fail = (why: string): never => {
-      throw new Error(`${KIND}.restore: ${why}`);
-    };
+    const fail = failure(`${KIND}.restore`);
     const { size, maxPriority, progress } = counters;
     const priorities = arrays.priorities;
     const storage = arrays.storage;

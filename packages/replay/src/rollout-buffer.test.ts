@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, type AutoresetMode } from '@tfrl/core';
+import { Rng, computeGae, type AutoresetMode } from '@tfrl/core';
 import { RolloutBuffer, type RolloutBufferConfig, type RolloutStep } from './rollout-buffer.js';
+import { stateSnapshotCommands } from '../test/snapshot-commands.js';
 
 const base: RolloutBufferConfig = {
   steps: 3,
@@ -238,5 +239,283 @@ describe('RolloutBuffer', () => {
     expect(() => new RolloutBuffer({ ...base, gamma: 0.9 }).restore(partial.snapshot())).toThrow(/another spec/);
     expect(() => restored.restore(partial.snapshot())).toThrow(/another spec/);
     expect(() => copy.restore(new Uint8Array(3))).toThrow(/not a replay snapshot/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Model-based test: the buffer against plain arrays of [steps × envs] rows. The model finds the
+// advantages with core's computeGae (GAE itself is tested in core); what is under test here is
+// the bookkeeping: which rows are valid, what V(s_{t+1}) each row bootstraps from, when the
+// rollout may be computed and batched, and what a snapshot carries.
+
+/** One stored row, every number exact in float32. */
+interface ModelRow {
+  observation: number[];
+  action: number;
+  reward: number;
+  terminated: number;
+  truncated: number;
+  value: number;
+  logProb: number;
+  hidden: number;
+}
+
+interface RolloutState {
+  steps: ModelRow[][]; // [filled][numEnvs]
+  valid: number[]; // [filled × numEnvs]
+  resetPending: boolean[]; // [numEnvs]
+  computed: { advantages: number[]; returns: number[] } | null;
+}
+
+interface RolloutModel {
+  config: RolloutBufferConfig & { autoresetMode: AutoresetMode; normalizeAdvantages: false | 'rollout' | 'minibatch' };
+  state: RolloutState;
+  saved: { bytes: Uint8Array; memo: RolloutState }[];
+}
+
+interface RolloutReal {
+  buffer: RolloutBuffer;
+}
+
+type RolloutCommand = fc.Command<RolloutModel, RolloutReal>;
+
+const MAX_ENVS = 3;
+const MAX_STEPS = 4;
+const quarter = fc.integer({ min: -12, max: 12 }).map((k) => k / 4);
+const modelRowArb: fc.Arbitrary<ModelRow> = fc.record({
+  observation: fc.tuple(quarter, quarter),
+  action: fc.integer({ min: 0, max: 5 }),
+  reward: quarter,
+  terminated: fc.constant(0),
+  truncated: fc.constant(0),
+  value: quarter,
+  logProb: quarter,
+  hidden: quarter,
+  end: fc.constantFrom(0, 0, 0, 1, 2),
+}).map(({ end, ...row }) => ({ ...row, terminated: +(end === 1), truncated: +(end === 2) }));
+
+/** Mean 0, std 1 over the entries of `rows` (population std, + 1e-8), in float64. */
+function standardised(xs: readonly number[], rows: readonly number[]): Map<number, number> {
+  const mean = rows.reduce((s, i) => s + xs[i]!, 0) / rows.length;
+  const std = Math.sqrt(rows.reduce((s, i) => s + (xs[i]! - mean) ** 2, 0) / rows.length);
+  return new Map(rows.map((i) => [i, (xs[i]! - mean) / (std + 1e-8)]));
+}
+
+function expectClose(actual: number, expected: number): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(expected)));
+}
+
+function checkRollout(m: RolloutModel, buffer: RolloutBuffer): void {
+  const { numEnvs, steps } = m.config;
+  const rows = m.state.steps.flat();
+  expect(buffer.size).toBe(m.state.steps.length);
+  expect(buffer.full).toBe(m.state.steps.length === steps);
+  expect(Array.from(buffer.valid.subarray(0, rows.length))).toEqual(m.state.valid);
+  const prefix = (name: string) => Array.from(buffer.column(name).subarray(0, rows.length * (name === 'observation' ? 2 : 1)));
+  expect(prefix('observation')).toEqual(rows.flatMap((row) => row.observation));
+  for (const name of ['action', 'reward', 'terminated', 'truncated', 'value', 'logProb', 'hidden'] as const) {
+    expect(prefix(name)).toEqual(rows.map((row) => row[name]));
+  }
+  const computed = m.state.computed;
+  if (computed === null) return;
+  expect(rows.length).toBe(steps * numEnvs);
+  if (m.config.normalizeAdvantages === 'rollout') {
+    buffer.advantages.forEach((a, i) => expectClose(a, computed.advantages[i]!));
+  } else {
+    expect(Array.from(buffer.advantages)).toEqual(computed.advantages);
+  }
+  expect(Array.from(buffer.returns)).toEqual(computed.returns);
+}
+
+/** Adds vector steps one after the other (one row of `MAX_ENVS` cells each, the first `numEnvs` used). */
+class AddSteps implements RolloutCommand {
+  constructor(readonly vectorSteps: ModelRow[][]) {}
+  check = (): boolean => true;
+  run(m: RolloutModel, r: RolloutReal): void {
+    for (const cells of this.vectorSteps) this.add(m, r, cells.slice(0, m.config.numEnvs));
+  }
+  private add(m: RolloutModel, r: RolloutReal, cells: ModelRow[]): void {
+    const { steps, autoresetMode } = m.config;
+    const step: RolloutStep = {
+      observations: cells.flatMap((c) => c.observation),
+      actions: Int32Array.from(cells, (c) => c.action),
+      rewards: cells.map((c) => c.reward),
+      terminated: cells.map((c) => c.terminated),
+      truncated: cells.map((c) => c.truncated),
+      values: cells.map((c) => c.value),
+      logProbs: cells.map((c) => c.logProb),
+      extras: { hidden: cells.map((c) => c.hidden) },
+    };
+    if (m.state.steps.length === steps) {
+      expect(() => r.buffer.add(step)).toThrow(/the rollout is full/);
+    } else {
+      r.buffer.add(step);
+      m.state.steps.push(cells);
+      cells.forEach((c, e) => {
+        // next-step autoreset: the step after an episode's end is the env's reset step, no transition.
+        const resetRow = m.state.resetPending[e]!;
+        m.state.valid.push(resetRow ? 0 : 1);
+        m.state.resetPending[e] = !resetRow && autoresetMode === 'next-step' && (c.terminated === 1 || c.truncated === 1);
+      });
+      m.state.computed = null;
+    }
+    checkRollout(m, r.buffer);
+  }
+  toString = (): string => `add × ${this.vectorSteps.length} (${JSON.stringify(this.vectorSteps)})`;
+}
+
+class Reset implements RolloutCommand {
+  constructor(readonly envReset: boolean) {}
+  check = (): boolean => true;
+  run(m: RolloutModel, r: RolloutReal): void {
+    r.buffer.reset({ envReset: this.envReset });
+    m.state.steps = [];
+    m.state.valid = [];
+    m.state.computed = null;
+    if (this.envReset) m.state.resetPending.fill(false);
+    checkRollout(m, r.buffer);
+  }
+  toString = (): string => `reset({ envReset: ${this.envReset} })`;
+}
+
+class Compute implements RolloutCommand {
+  constructor(readonly lastValues: number[], readonly truncatedNextValues: number[] | undefined) {}
+  check = (): boolean => true;
+  run(m: RolloutModel, r: RolloutReal): void {
+    const { numEnvs, steps, autoresetMode, gamma, gaeLambda } = m.config;
+    const lastValues = this.lastValues.slice(0, numEnvs);
+    const truncatedNextValues = this.truncatedNextValues?.slice(0, steps * numEnvs);
+    const call = () => r.buffer.computeReturnsAndAdvantages({ lastValues, truncatedNextValues });
+    if (m.state.steps.length < steps) {
+      expect(call).toThrow(`holds ${m.state.steps.length} of ${steps} steps`);
+      return checkRollout(m, r.buffer);
+    }
+    const rows = m.state.steps.flat();
+    // V(s_{t+1}) of row (t, e): the value of row (t + 1, e), after the last step `lastValues[e]`; on
+    // a truncated transition V(final observation), which under next-step autoreset is the value of
+    // the reset row that follows (Gymnasium returns the final observation there).
+    const nextValues = rows.map((_, i) => (i + numEnvs < rows.length ? rows[i + numEnvs]!.value : lastValues[i % numEnvs]!));
+    let missing = false;
+    rows.forEach((row, i) => {
+      if (row.truncated === 0 || m.state.valid[i] === 0) return;
+      if (truncatedNextValues !== undefined) nextValues[i] = truncatedNextValues[i]!;
+      else if (autoresetMode !== 'next-step') missing = true;
+    });
+    if (missing) {
+      expect(call).toThrow(/was truncated; pass truncatedNextValues/);
+      return checkRollout(m, r.buffer);
+    }
+    const gae = computeGae({
+      rewards: Float32Array.from(rows, (row) => row.reward),
+      values: Float32Array.from(rows, (row) => row.value),
+      nextValues: Float32Array.from(nextValues),
+      terminated: Uint8Array.from(rows, (row) => row.terminated),
+      truncated: Uint8Array.from(rows, (row) => row.truncated),
+      numEnvs,
+      gamma,
+      gaeLambda,
+    });
+    const valid = m.state.valid;
+    const advantages = rows.map((_, i) => (valid[i] === 1 ? gae.advantages[i]! : 0));
+    const returns = rows.map((row, i) => (valid[i] === 1 ? gae.returns[i]! : Math.fround(row.value)));
+    if (m.config.normalizeAdvantages === 'rollout') {
+      const validRows = rows.flatMap((_, i) => (valid[i] === 1 ? [i] : []));
+      if (validRows.length > 0) for (const [i, a] of standardised(advantages, validRows)) advantages[i] = a;
+    }
+    m.state.computed = { advantages, returns };
+    call();
+    checkRollout(m, r.buffer);
+  }
+  toString = (): string => `compute(${JSON.stringify(this.lastValues)}, ${JSON.stringify(this.truncatedNextValues)})`;
+}
+
+class Minibatches implements RolloutCommand {
+  constructor(readonly batchSize: number, readonly seed: number) {}
+  check = (): boolean => true;
+  run(m: RolloutModel, r: RolloutReal): void {
+    const computed = m.state.computed;
+    const batches = () => [...r.buffer.minibatches(this.batchSize, Rng.fromSeed(this.seed))];
+    if (computed === null) {
+      expect(batches).toThrow(/call computeReturnsAndAdvantages\(\) after the last add/);
+      return;
+    }
+    const rows = m.state.steps.flat();
+    const seen: number[] = [];
+    const all = batches();
+    all.forEach((batch, b) => {
+      expect(batch.size).toBe(b < all.length - 1 ? this.batchSize : batch.indices.length);
+      expect(batch.size).toBeLessThanOrEqual(this.batchSize);
+      const indices = Array.from(batch.indices);
+      seen.push(...indices);
+      expect(Array.from(batch.observations)).toEqual(indices.flatMap((i) => rows[i]!.observation));
+      expect(Array.from(batch.actions)).toEqual(indices.map((i) => rows[i]!.action));
+      expect(Array.from(batch.values)).toEqual(indices.map((i) => rows[i]!.value));
+      expect(Array.from(batch.logProbs)).toEqual(indices.map((i) => rows[i]!.logProb));
+      expect(Array.from(batch.extras.hidden!)).toEqual(indices.map((i) => rows[i]!.hidden));
+      expect(Array.from(batch.returns)).toEqual(indices.map((i) => computed.returns[i]!));
+      if (m.config.normalizeAdvantages === 'minibatch') {
+        const perBatch = standardised(computed.advantages, indices);
+        batch.advantages.forEach((a, k) => expectClose(a, perBatch.get(indices[k]!)!));
+      } else if (m.config.normalizeAdvantages === 'rollout') {
+        batch.advantages.forEach((a, k) => expectClose(a, computed.advantages[indices[k]!]!));
+      } else {
+        expect(Array.from(batch.advantages)).toEqual(indices.map((i) => computed.advantages[i]!));
+      }
+    });
+    const validRows = m.state.valid.flatMap((v, i) => (v === 1 ? [i] : []));
+    expect(seen.sort((a, b) => a - b)).toEqual(validRows);
+  }
+  toString = (): string => `minibatches(${this.batchSize}, seed ${this.seed})`;
+}
+
+const vectorStepArb = fc.array(modelRowArb, { minLength: MAX_ENVS, maxLength: MAX_ENVS });
+
+const lastValuesArb = fc.array(quarter, { minLength: MAX_ENVS, maxLength: MAX_ENVS });
+const truncatedNextValuesArb = fc.array(quarter, { minLength: MAX_ENVS * MAX_STEPS, maxLength: MAX_ENVS * MAX_STEPS });
+const computeArb = fc
+  .tuple(lastValuesArb, fc.option(truncatedNextValuesArb, { nil: undefined }))
+  .map(([lastValues, truncatedNextValues]) => new Compute(lastValues, truncatedNextValues));
+const minibatchesArb = fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer()).map(([batchSize, seed]) => new Minibatches(batchSize, seed));
+
+const rolloutCommands = fc.commands<RolloutModel, RolloutReal>(
+  [
+    fc.array(vectorStepArb, { minLength: 1, maxLength: 1 }).map((vectorSteps) => new AddSteps(vectorSteps)),
+    fc.array(vectorStepArb, { minLength: 1, maxLength: MAX_STEPS + 1 }).map((vectorSteps) => new AddSteps(vectorSteps)),
+    fc.boolean().map((envReset) => new Reset(envReset)),
+    computeArb,
+    computeArb,
+    minibatchesArb,
+    minibatchesArb,
+    ...stateSnapshotCommands<RolloutModel, RolloutReal, RolloutState>({
+      target: (r) => r.buffer,
+      renew: (m, r) => (r.buffer = new RolloutBuffer(m.config)),
+      check: (m, r) => checkRollout(m, r.buffer),
+    }),
+  ],
+  { maxCommands: 40, size: '+1' },
+);
+
+const rolloutConfigArb = fc.record({
+  steps: fc.integer({ min: 1, max: MAX_STEPS }),
+  numEnvs: fc.integer({ min: 1, max: MAX_ENVS }),
+  gamma: fc.constantFrom(0, 0.5, 0.9, 1),
+  gaeLambda: fc.constantFrom(0, 0.5, 0.95, 1),
+  autoresetMode: fc.constantFrom<AutoresetMode>('next-step', 'same-step', 'disabled'),
+  normalizeAdvantages: fc.constantFrom<false | 'rollout' | 'minibatch'>(false, 'rollout', 'minibatch'),
+});
+
+describe('RolloutBuffer against a plain-array model', () => {
+  it('matches it under adds, resets, computing, minibatches and snapshot/restore (fc.commands)', () => {
+    fc.assert(
+      fc.property(rolloutConfigArb, rolloutCommands, (shape, cmds) => {
+        const config = { ...base, ...shape, extras: { hidden: { shape: [], dtype: 'float32' } } } as const;
+        const setup = () => ({
+          model: { config, state: { steps: [], valid: [], resetPending: new Array<boolean>(shape.numEnvs).fill(false), computed: null }, saved: [] },
+          real: { buffer: new RolloutBuffer(config) },
+        });
+        fc.modelRun(setup, cmds);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { computeGae, type AutoresetMode, type Rng } from '@tfrl/core';
 import { ColumnarStorage } from './columnar-storage.js';
-import { createColumn, validateFieldSpec, type ActionDtype, type ColumnArray, type FieldSpec } from './field-spec.js';
+import type { ActionDtype, ColumnArray, FieldSpec } from './field-spec.js';
+import { gatherColumn } from './internal/gather-column.js';
+import { normalize } from './internal/normalize.js';
+import { PendingResets } from './internal/pending-resets.js';
 import { decodeSnapshot, encodeSnapshot } from './internal/snapshot.js';
+import { checkExtras, checkIntegersAtLeast, checkLength, checkStepFields, checkVectorStepConfig } from './internal/validate.js';
 
 const KIND = 'RolloutBuffer';
 
@@ -103,33 +107,19 @@ export class RolloutBuffer {
   private readonly returnColumn: Float32Array; // [steps × numEnvs]
   private readonly nextValues: Float32Array; // [steps × numEnvs] scratch
   private readonly validColumn: Uint8Array; // [steps × numEnvs], 0 for next-step reset rows
-  private readonly resetPending: Uint8Array; // [numEnvs]
+  private readonly resets: PendingResets;
   private filled = 0;
   private computed = false;
 
   constructor(config: RolloutBufferConfig) {
     const { steps, numEnvs, observationSize, actionSize, actionDtype, gamma, gaeLambda } = config;
-    for (const [name, x] of Object.entries({ steps, numEnvs, observationSize, actionSize })) {
-      if (!Number.isInteger(x) || x < 1) throw new RangeError(`${KIND}: ${name} must be an integer >= 1, got ${x}`);
-    }
-    for (const [name, x] of Object.entries({ gamma, gaeLambda })) {
-      if (!(x >= 0 && x <= 1)) throw new RangeError(`${KIND}: ${name} must be in [0, 1], got ${x}`);
-    }
-    if (actionDtype !== 'int32' && actionDtype !== 'float32') {
-      throw new RangeError(`${KIND}: actionDtype must be 'int32' or 'float32', got ${String(actionDtype)}`);
-    }
-    this.autoresetMode = config.autoresetMode ?? 'next-step';
-    if (!['next-step', 'same-step', 'disabled'].includes(this.autoresetMode)) {
-      throw new RangeError(`${KIND}: unknown autoresetMode ${String(this.autoresetMode)}`);
-    }
+    const integers = { steps, numEnvs, observationSize, actionSize };
+    this.autoresetMode = checkVectorStepConfig(KIND, integers, { gamma, gaeLambda }, actionDtype, config.autoresetMode);
     this.normalizeAdvantages = config.normalizeAdvantages ?? false;
     if (![false, 'rollout', 'minibatch'].includes(this.normalizeAdvantages)) {
       throw new RangeError(`${KIND}: normalizeAdvantages must be false, 'rollout' or 'minibatch', got ${String(this.normalizeAdvantages)}`);
     }
-    this.extraSpec = validateFieldSpec(KIND, config.extras ?? {});
-    for (const name of Object.keys(this.extraSpec)) {
-      if (RESERVED.includes(name)) throw new RangeError(`${KIND}: extras.${name} clashes with a field of the buffer`);
-    }
+    this.extraSpec = checkExtras(KIND, config.extras, RESERVED);
     this.steps = steps;
     this.numEnvs = numEnvs;
     this.observationSize = observationSize;
@@ -155,7 +145,7 @@ export class RolloutBuffer {
     this.returnColumn = new Float32Array(rows);
     this.nextValues = new Float32Array(rows);
     this.validColumn = new Uint8Array(rows);
-    this.resetPending = new Uint8Array(numEnvs);
+    this.resets = new PendingResets(numEnvs, this.autoresetMode);
   }
 
   /** Vector steps added since the last reset. */
@@ -192,7 +182,7 @@ export class RolloutBuffer {
   add(step: RolloutStep): void {
     if (this.full) throw new Error(`${KIND}.add: the rollout is full (${this.steps} steps); call reset() after training on it`);
     const { numEnvs } = this;
-    const sources: [string, ArrayLike<number> | undefined][] = [
+    const fields = [
       ['observation', step.observations],
       ['action', step.actions],
       ['reward', step.rewards],
@@ -200,23 +190,12 @@ export class RolloutBuffer {
       ['truncated', step.truncated],
       ['value', step.values],
       ['logProb', step.logProbs],
-      ...Object.keys(this.extraSpec).map((name): [string, ArrayLike<number> | undefined] => [name, step.extras?.[name]]),
-    ];
-    for (const [name, source] of sources) {
-      const expected = numEnvs * this.storage.widths[name]!;
-      if (source?.length !== expected) {
-        const what = RESERVED.includes(name) ? `${name}s` : `extras.${name}`;
-        throw new RangeError(`${KIND}.add: ${what} has length ${source?.length}, expected ${expected}`);
-      }
-    }
+      ...Object.keys(this.extraSpec).map((name) => [name, step.extras?.[name]] as const),
+    ] as const;
+    const sources = checkStepFields(`${KIND}.add`, fields, this.storage.widths, numEnvs, RESERVED);
     const first = this.filled * numEnvs;
-    for (const [name, source] of sources) this.storage.writeRows(name, first, source!, 0, numEnvs);
-    const nextStep = this.autoresetMode === 'next-step';
-    for (let e = 0; e < numEnvs; e++) {
-      const resetRow = this.resetPending[e] !== 0;
-      this.validColumn[first + e] = resetRow ? 0 : 1;
-      this.resetPending[e] = !resetRow && nextStep && (step.terminated[e] !== 0 || step.truncated[e] !== 0) ? 1 : 0;
-    }
+    for (const [name, source] of sources) this.storage.writeRows(name, first, source, 0, numEnvs);
+    for (let e = 0; e < numEnvs; e++) this.validColumn[first + e] = this.resets.isResetRow(e, step.terminated[e]!, step.truncated[e]!) ? 0 : 1;
     this.filled++;
     this.computed = false;
   }
@@ -231,10 +210,8 @@ export class RolloutBuffer {
     const { numEnvs, steps } = this;
     const rows = steps * numEnvs;
     const { lastValues, truncatedNextValues } = input;
-    if (lastValues?.length !== numEnvs) throw new RangeError(`${fn}: lastValues has length ${lastValues?.length}, expected numEnvs = ${numEnvs}`);
-    if (truncatedNextValues !== undefined && truncatedNextValues.length !== rows) {
-      throw new RangeError(`${fn}: truncatedNextValues has length ${truncatedNextValues.length}, expected steps × numEnvs = ${rows}`);
-    }
+    checkLength(fn, 'lastValues', lastValues?.length, numEnvs, 'numEnvs');
+    if (truncatedNextValues !== undefined) checkLength(fn, 'truncatedNextValues', truncatedNextValues.length, rows, 'steps × numEnvs');
     const values = this.storage.column('value') as Float32Array;
     const truncated = this.storage.column('truncated') as Uint8Array;
     this.nextValues.set(values.subarray(numEnvs), 0);
@@ -275,9 +252,7 @@ export class RolloutBuffer {
    * every valid row exactly once per call. Needs computed advantages.
    */
   *minibatches(batchSize: number, rng: Rng): Generator<RolloutMinibatch, void, undefined> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`${KIND}.minibatches: batchSize must be an integer >= 1, got ${batchSize}`);
-    }
+    checkIntegersAtLeast(`${KIND}.minibatches`, { batchSize }, 1);
     if (!this.computed) throw new Error(`${KIND}.minibatches: call computeReturnsAndAdvantages() after the last add`);
     let count = 0;
     for (const v of this.validColumn) count += v;
@@ -287,12 +262,7 @@ export class RolloutBuffer {
     for (let start = 0; start < count; start += batchSize) {
       const indices = order.slice(start, Math.min(start + batchSize, count));
       const size = indices.length;
-      const gather = (name: string): ColumnArray => {
-        const field = this.storage.spec[name]!;
-        const out = createColumn(field.dtype, size * this.storage.widths[name]!);
-        this.storage.gatherRows(name, indices, size, out);
-        return out;
-      };
+      const gather = (name: string): ColumnArray => gatherColumn(this.storage, name, indices);
       const pick = (column: Float32Array): Float32Array => Float32Array.from(indices, (i) => column[i]!);
       const advantages = pick(this.advantageColumn);
       if (this.normalizeAdvantages === 'minibatch') normalize(advantages);
@@ -317,7 +287,7 @@ export class RolloutBuffer {
   reset(options: { envReset?: boolean } = {}): void {
     this.filled = 0;
     this.computed = false;
-    if (options.envReset === true) this.resetPending.fill(0);
+    if (options.envReset === true) this.resets.clear();
   }
 
   private spec(): unknown {
@@ -338,7 +308,7 @@ export class RolloutBuffer {
         advantage: this.advantageColumn.subarray(0, rows),
         return: this.returnColumn.subarray(0, rows),
         valid: this.validColumn.subarray(0, rows),
-        resetPending: this.resetPending,
+        resetPending: this.resets.flags,
       },
     });
   }
@@ -356,7 +326,7 @@ export class RolloutBuffer {
       ['advantage', this.advantageColumn, rows],
       ['return', this.returnColumn, rows],
       ['valid', this.validColumn, rows],
-      ['resetPending', this.resetPending, this.numEnvs],
+      ['resetPending', this.resets.flags, this.numEnvs],
     ];
     for (const [name, target, length] of own) {
       const array = arrays[name];
@@ -372,21 +342,4 @@ export class RolloutBuffer {
     this.filled = size;
     this.computed = counters.computed === 1;
   }
-}
-
-/** (x − mean) / (std + 1e-8) in place over the entries `mask` allows (all without one); float64 sums. */
-function normalize(x: Float32Array, mask?: Uint8Array): void {
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (mask !== undefined && mask[i] === 0) continue;
-    n++;
-    sum += x[i]!;
-  }
-  if (n === 0) return;
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < x.length; i++) if (mask === undefined || mask[i] !== 0) squares += (x[i]! - mean) ** 2;
-  const scale = 1 / (Math.sqrt(squares / n) + 1e-8);
-  for (let i = 0; i < x.length; i++) if (mask === undefined || mask[i] !== 0) x[i] = (x[i]! - mean) * scale;
 }

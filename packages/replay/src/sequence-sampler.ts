@@ -1,6 +1,7 @@
 import type { Rng } from '@tfrl/core';
 import type { Episode, EpisodeBuffer } from './episode-buffer.js';
 import { createColumn, fieldWidth, type ColumnArray } from './field-spec.js';
+import { checkIntegersAtLeast } from './internal/validate.js';
 
 const KIND = 'SequenceSampler';
 
@@ -68,8 +69,8 @@ export class SequenceSampler {
 
   constructor(config: SequenceSamplerConfig) {
     const { source, length, burnIn = 0, stateField } = config;
-    if (!Number.isInteger(length) || length < 1) throw new RangeError(`${KIND}: length must be an integer >= 1, got ${length}`);
-    if (!Number.isInteger(burnIn) || burnIn < 0) throw new RangeError(`${KIND}: burnIn must be an integer >= 0, got ${burnIn}`);
+    checkIntegersAtLeast(KIND, { length }, 1);
+    checkIntegersAtLeast(KIND, { burnIn }, 0);
     if (stateField !== undefined && (source.fields[stateField] === undefined || ['observation', 'action', 'reward'].includes(stateField))) {
       throw new RangeError(`${KIND}: stateField ${stateField} is not an extra field of the source`);
     }
@@ -81,7 +82,7 @@ export class SequenceSampler {
 
   /** `batchSize` windows drawn with `rng`; throws when the source holds no completed episode. */
   sample(batchSize: number, rng: Rng): SequenceBatch {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${KIND}.sample: batchSize must be an integer >= 1, got ${batchSize}`);
+    checkIntegersAtLeast(`${KIND}.sample`, { batchSize }, 1);
     const episodes = this.source.episodes;
     if (episodes.length === 0) throw new Error(`${KIND}.sample: the source holds no completed episode`);
     const ends = new Float64Array(episodes.length); // cumulative step counts

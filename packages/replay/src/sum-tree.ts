@@ -1,3 +1,5 @@
+import { checkCapacity } from './internal/validate.js';
+
 /**
  * A sum segment tree over `capacity` non-negative leaves, stored in a Float64Array of 2·L
  * entries (L = the next power of two ≥ capacity; node i has children 2i and 2i+1, leaves at
@@ -13,9 +15,7 @@ export class SumTree {
   private readonly nodes: Float64Array;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0 || capacity > 2 ** 30) {
-      throw new RangeError(`SumTree: capacity must be an integer in 1..2^30, got ${capacity}`);
-    }
+    checkCapacity('SumTree', capacity, 30);
     this.capacity = capacity;
     let leaves = 1;
     while (leaves < capacity) leaves *= 2;

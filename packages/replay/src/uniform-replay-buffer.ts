@@ -1,14 +1,17 @@
 import { REPLAY_BUFFER_API_VERSION, type ReplayBuffer, type Rng, type Transition, type TransitionBatch } from '@tfrl/core';
 import { ColumnarStorage, RingIndex } from './columnar-storage.js';
 import {
-  createColumn,
   TRANSITION_FIELDS,
   transitionFieldSpec,
   type ColumnArray,
   type FieldSpec,
+  type ObservationDtype,
   type TransitionLayoutOptions,
 } from './field-spec.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotArray } from './internal/snapshot.js';
+import { NextObservationStore } from './internal/next-observation-store.js';
+import { createReplayBatch, fitsReplayBatch } from './internal/replay-batch.js';
+import { decodeSnapshot, encodeSnapshot } from './internal/snapshot.js';
+import { checkCapacity, failure } from './internal/validate.js';
 
 /** A transition with values for the buffer's extra fields (each a number or `width` numbers). */
 export interface ReplayTransition extends Transition {
@@ -85,27 +88,15 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
   private readonly storage: ColumnarStorage;
   private readonly ring: RingIndex;
   private readonly extraNames: readonly string[];
-  private readonly observation: ColumnArray;
-  private readonly action: ColumnArray;
   private readonly reward: Float32Array;
   private readonly terminatedColumn: Uint8Array;
   private readonly truncatedColumn: Uint8Array;
-  // Memory-optimised mode (storeNextObservations false) only:
-  /** nextObservation of the newest transition (not yet in the slot after it). */
-  private readonly pending: ColumnArray;
-  /** Transitions added since construction or clear(): the absolute index of the next one. */
-  private totalAdds = 0;
-  /** Side store: FIFO of (absolute index, nextObservation) for transitions whose successor slot does not hold it. */
-  private sideStamps: Float64Array;
-  private sideRows: ColumnArray;
-  private sideHead = 0;
-  private sideCount = 0;
+  /** Where next observations come from in memory-optimised mode (storeNextObservations false); null otherwise. */
+  private readonly nextStore: NextObservationStore | null;
 
   constructor(options: UniformReplayBufferOptions) {
     const { capacity } = options;
-    if (!Number.isInteger(capacity) || capacity <= 0 || capacity > 0x7fffffff) {
-      throw new RangeError(`${KIND}: capacity must be an integer in 1..2^31-1, got ${capacity}`);
-    }
+    checkCapacity(KIND, capacity);
     this.capacity = capacity;
     this.fields = transitionFieldSpec(KIND, options);
     this.storeNextObservations = options.storeNextObservations !== false;
@@ -115,16 +106,13 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
     this.observationSize = this.storage.widths.observation!;
     this.actionSize = this.storage.widths.action!;
     const columns = this.storage.columns;
-    this.observation = columns.observation!;
-    this.action = columns.action!;
     this.reward = columns.reward as Float32Array;
     this.terminatedColumn = columns.terminated as Uint8Array;
     this.truncatedColumn = columns.truncated as Uint8Array;
-    const observationDtype = this.fields.observation!.dtype;
-    const sideRows = this.storeNextObservations ? 0 : 16;
-    this.pending = createColumn(observationDtype, this.storeNextObservations ? 0 : this.observationSize);
-    this.sideStamps = new Float64Array(sideRows);
-    this.sideRows = createColumn(observationDtype, sideRows * this.observationSize);
+    const observationDtype = this.fields.observation!.dtype as ObservationDtype;
+    this.nextStore = this.storeNextObservations
+      ? null
+      : new NextObservationStore(this.ring, columns.observation!, this.observationSize, observationDtype);
   }
 
   /** Transitions stored (≤ capacity). */
@@ -139,7 +127,7 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
 
   /** Bytes of typed arrays the buffer holds (columns, and the side store in memory-optimised mode). */
   get byteLength(): number {
-    return this.storage.byteLength + this.pending.byteLength + this.sideStamps.byteLength + this.sideRows.byteLength;
+    return this.storage.byteLength + (this.nextStore?.byteLength ?? 0);
   }
 
   /** Stores a copy of `transition`, evicting the oldest when full; returns the slot it went to. */
@@ -156,7 +144,7 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
       storage.checkRow(name, value);
     }
     // Checked: from here on nothing throws, so a refused transition leaves the buffer untouched.
-    if (!this.storeNextObservations) this.linkObservation(transition.observation);
+    this.nextStore?.beforeAdd(transition.observation);
     const slot = this.ring.advance();
     storage.writeRow('observation', slot, transition.observation);
     storage.writeRow('action', slot, transition.action);
@@ -164,13 +152,8 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
     this.terminatedColumn[slot] = transition.terminated ? 1 : 0;
     this.truncatedColumn[slot] = transition.truncated ? 1 : 0;
     for (const name of this.extraNames) storage.writeRow(name, slot, extras![name]!);
-    if (this.storeNextObservations) storage.writeRow('nextObservation', slot, transition.nextObservation);
-    else {
-      const next = transition.nextObservation;
-      for (let k = 0; k < this.observationSize; k++) this.pending[k] = next[k]!;
-      this.totalAdds++;
-      this.evictSide();
-    }
+    if (this.nextStore === null) storage.writeRow('nextObservation', slot, transition.nextObservation);
+    else this.nextStore.afterAdd(transition.nextObservation, 0, 1);
     return slot;
   }
 
@@ -196,7 +179,7 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
     if (n === 0) return this.ring.position;
     // Rows that a later row of the same batch would overwrite are skipped.
     const skip = Math.max(0, n - this.capacity);
-    if (!this.storeNextObservations) this.linkBatch(columns, skip, n);
+    this.nextStore?.beforeBatch(columns.observations, columns.nextObservations, skip, n);
     const first = this.ring.advanceBy(n);
     let row = skip;
     let slot = (first + skip) % this.capacity;
@@ -208,42 +191,18 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
       storage.writeRows('terminated', slot, columns.terminated, row, count);
       storage.writeRows('truncated', slot, columns.truncated, row, count);
       for (const name of this.extraNames) storage.writeRows(name, slot, columns.extras![name]!, row, count);
-      if (this.storeNextObservations) storage.writeRows('nextObservation', slot, columns.nextObservations, row, count);
+      if (this.nextStore === null) storage.writeRows('nextObservation', slot, columns.nextObservations, row, count);
       row += count;
       slot = 0;
     }
-    if (!this.storeNextObservations) {
-      const w = this.observationSize;
-      for (let k = 0; k < w; k++) this.pending[k] = columns.nextObservations[(n - 1) * w + k]!;
-      this.totalAdds += n;
-      this.evictSide();
-    }
+    this.nextStore?.afterAdd(columns.nextObservations, n - 1, n);
     return first;
   }
 
   /** A batch of `batchSize` rows to pass as `out` to {@link sample} or {@link gather}. */
   createBatch(batchSize: number): ReplayBatch {
     checkBatchSize(batchSize);
-    const extras: Record<string, ColumnArray> = {};
-    for (const name of this.extraNames) {
-      extras[name] = createColumn(this.fields[name]!.dtype, batchSize * this.storage.widths[name]!);
-    }
-    return {
-      size: batchSize,
-      observations: new Float32Array(batchSize * this.observationSize),
-      actions: this.action instanceof Int32Array ? new Int32Array(batchSize * this.actionSize) : new Float32Array(batchSize * this.actionSize),
-      rewards: new Float32Array(batchSize),
-      nextObservations: new Float32Array(batchSize * this.observationSize),
-      terminated: new Uint8Array(batchSize),
-      truncated: new Uint8Array(batchSize),
-      indices: new Int32Array(batchSize),
-      extras,
-      // A scalar float32 extra named `discount` (what NStepAdapter writes: γ^m of each n-step
-      // transition) doubles as core's `TransitionBatch.discounts`, the same array.
-      ...(extras['discount'] instanceof Float32Array && this.storage.widths['discount'] === 1
-        ? { discounts: extras['discount'] }
-        : {}),
-    };
+    return createReplayBatch(this.storage, this.extraNames, batchSize);
   }
 
   /**
@@ -277,31 +236,17 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
   /** Empties the buffer (memory stays allocated). */
   clear(): void {
     this.ring.clear();
-    this.totalAdds = 0;
-    this.sideHead = 0;
-    this.sideCount = 0;
+    this.nextStore?.clear();
   }
 
   /** The buffer's state as bytes for {@link restore} (only the stored rows). */
   snapshot(): Uint8Array {
-    const arrays: Record<string, SnapshotArray> = this.storage.snapshotArrays(this.size);
-    if (!this.storeNextObservations) {
-      arrays['side:pending'] = this.pending;
-      const stamps = new Float64Array(this.sideCount);
-      const rows = createColumn(this.fields.observation!.dtype, this.sideCount * this.observationSize);
-      for (let j = 0; j < this.sideCount; j++) {
-        const p = this.sidePhysical(j);
-        stamps[j] = this.sideStamps[p]!;
-        rows.set(this.sideRows.subarray(p * this.observationSize, (p + 1) * this.observationSize), j * this.observationSize);
-      }
-      arrays['side:stamps'] = stamps;
-      arrays['side:rows'] = rows;
-    }
+    const side = this.nextStore?.snapshot() ?? { arrays: {}, totalAdds: 0 };
     return encodeSnapshot({
       kind: KIND,
       spec: this.snapshotSpec(),
-      counters: { position: this.position, size: this.size, totalAdds: this.totalAdds },
-      arrays,
+      counters: { position: this.position, size: this.size, totalAdds: side.totalAdds },
+      arrays: { ...this.storage.snapshotArrays(this.size), ...side.arrays },
     });
   }
 
@@ -312,9 +257,7 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
   restore(bytes: Uint8Array): void {
     const content = decodeSnapshot(bytes, KIND, this.snapshotSpec());
     const { position, size, totalAdds } = content.counters;
-    const fail = (why: string): never => {
-      throw new Error(`${KIND}.restore: ${why}`);
-    };
+    const fail = failure(`${KIND}.restore`);
     const ring = new RingIndex(this.capacity);
     try {
       ring.restore(position!, size!);
@@ -322,33 +265,11 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
       fail(`snapshot counters position ${position}, size ${size} are impossible`);
     }
     this.storage.checkArrays(KIND, content.arrays, size!);
-    let stamps: Float64Array = new Float64Array(0);
-    let rows: ColumnArray = this.sideRows.subarray(0, 0);
-    if (!this.storeNextObservations) {
-      const w = this.observationSize;
-      const pending = content.arrays['side:pending'];
-      stamps = content.arrays['side:stamps'] as Float64Array;
-      rows = content.arrays['side:rows'] as ColumnArray;
-      if (pending?.constructor !== this.pending.constructor || pending.length !== w) fail('snapshot lacks the pending next observation');
-      if (!(stamps instanceof Float64Array) || rows?.constructor !== this.sideRows.constructor || rows.length !== stamps.length * w) {
-        fail('snapshot side store is malformed');
-      }
-      if (!Number.isInteger(totalAdds) || totalAdds! < size!) fail(`snapshot counter totalAdds ${totalAdds} is impossible`);
-      for (let j = 0; j < stamps.length; j++) {
-        const s = stamps[j]!;
-        if (!Number.isInteger(s) || s < totalAdds! - size! || s >= totalAdds! - 1 || (j > 0 && s <= stamps[j - 1]!)) {
-          fail('snapshot side store stamps are out of order or out of range');
-        }
-      }
-      this.pending.set(pending as ColumnArray);
-    }
+    const loadSide = this.nextStore?.checkRestore(content.arrays, totalAdds, size!, fail);
     // Everything checked: commit.
     this.storage.loadArrays(content.arrays, size!);
     this.ring.restore(position!, size!);
-    this.totalAdds = this.storeNextObservations ? 0 : totalAdds!;
-    this.sideHead = 0;
-    this.sideCount = 0;
-    for (let j = 0; j < stamps.length; j++) this.pushSide(stamps[j]!, rows, j);
+    loadSide?.();
   }
 
   private snapshotSpec(): unknown {
@@ -358,17 +279,9 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
   private outBatch(batchSize: number, out: ReplayBatch | undefined): ReplayBatch {
     if (out === undefined) return this.createBatch(batchSize);
     checkBatchSize(batchSize);
-    const ok =
-      out.observations.length === batchSize * this.observationSize &&
-      out.nextObservations.length === batchSize * this.observationSize &&
-      out.actions.length === batchSize * this.actionSize &&
-      out.actions.constructor === (this.action instanceof Int32Array ? Int32Array : Float32Array) &&
-      out.rewards.length === batchSize &&
-      out.terminated.length === batchSize &&
-      out.truncated.length === batchSize &&
-      out.indices.length === batchSize &&
-      this.extraNames.every((name) => out.extras?.[name]?.length === batchSize * this.storage.widths[name]!);
-    if (!ok) throw new RangeError(`${KIND}: the out batch does not fit ${batchSize} rows of this buffer (use createBatch(${batchSize}))`);
+    if (!fitsReplayBatch(this.storage, this.extraNames, out, batchSize)) {
+      throw new RangeError(`${KIND}: the out batch does not fit ${batchSize} rows of this buffer (use createBatch(${batchSize}))`);
+    }
     out.size = batchSize;
     return out;
   }
@@ -382,122 +295,8 @@ export class UniformReplayBuffer implements ReplayBuffer<ReplayBatch> {
     storage.gatherRows('terminated', slots, count, batch.terminated);
     storage.gatherRows('truncated', slots, count, batch.truncated);
     for (const name of this.extraNames) storage.gatherRows(name, slots, count, batch.extras[name]!);
-    if (this.storeNextObservations) storage.gatherRows('nextObservation', slots, count, batch.nextObservations);
-    else for (let r = 0; r < count; r++) this.readNext(slots[r]!, batch.nextObservations, r * this.observationSize);
-  }
-
-  /** Memory-optimised mode: copies the nextObservation of the transition in `slot` to out[at …]. */
-  private readNext(slot: number, out: Float32Array, at: number): void {
-    const w = this.observationSize;
-    let source: ColumnArray;
-    let from: number;
-    const newest = this.ring.slotFromNewest(0);
-    if (slot === newest) {
-      source = this.pending;
-      from = 0;
-    } else {
-      const age = newest >= slot ? newest - slot : newest - slot + this.capacity;
-      const j = this.findSide(this.totalAdds - 1 - age);
-      if (j >= 0) {
-        source = this.sideRows;
-        from = this.sidePhysical(j) * w;
-      } else {
-        source = this.observation;
-        from = (slot + 1 === this.capacity ? 0 : slot + 1) * w;
-      }
-    }
-    for (let k = 0; k < w; k++) out[at + k] = source[from + k]!;
-  }
-
-  /**
-   * Memory-optimised mode, before adding a transition whose observation is `observation`: if
-   * that is not exactly the previous transition's nextObservation, the latter goes to the side store.
-   */
-  private linkObservation(observation: ArrayLike<number>): void {
-    if (this.size === 0) return;
-    if (!this.sameAsPending(observation, 0)) this.pushSide(this.totalAdds - 1, this.pending, 0);
-  }
-
-  /** Memory-optimised mode: side-store entries for rows skip … n−1 of a batch, before it is written. */
-  private linkBatch(columns: TransitionColumns, skip: number, n: number): void {
-    const w = this.observationSize;
-    const observations = columns.observations;
-    const next = columns.nextObservations;
-    if (skip === 0) this.linkObservation(observations); // its first row
-    // Row `row` follows row − 1 of the same batch; rows before `skip` are never stored.
-    for (let row = skip + 1; row < n; row++) {
-      let same = true;
-      const a = (row - 1) * w;
-      const b = row * w;
-      for (let k = 0; k < w && same; k++) same = Object.is(this.asStored(next[a + k]!), this.asStored(observations[b + k]!));
-      if (!same) this.pushSide(this.totalAdds + row - 1, next, row - 1);
-    }
-  }
-
-  private sameAsPending(observation: ArrayLike<number>, at: number): boolean {
-    for (let k = 0; k < this.observationSize; k++) {
-      if (!Object.is(this.pending[k], this.asStored(observation[at + k]!))) return false;
-    }
-    return true;
-  }
-
-  /** `value` as the observation column stores it. */
-  private asStored(value: number): number {
-    return this.observation instanceof Float32Array ? Math.fround(value) : value;
-  }
-
-  /** Appends (stamp, row `row` of `rows`) to the side store, growing it when full. */
-  private pushSide(stamp: number, rows: ArrayLike<number>, row: number): void {
-    const w = this.observationSize;
-    if (this.sideCount === this.sideStamps.length) this.growSide();
-    const p = this.sidePhysical(this.sideCount);
-    this.sideStamps[p] = stamp;
-    for (let k = 0; k < w; k++) this.sideRows[p * w + k] = rows[row * w + k]!;
-    this.sideCount++;
-  }
-
-  private growSide(): void {
-    const w = this.observationSize;
-    const length = Math.max(16, this.sideStamps.length * 2);
-    const stamps = new Float64Array(length);
-    const rows = createColumn(this.fields.observation!.dtype, length * w);
-    for (let j = 0; j < this.sideCount; j++) {
-      const p = this.sidePhysical(j);
-      stamps[j] = this.sideStamps[p]!;
-      rows.set(this.sideRows.subarray(p * w, (p + 1) * w), j * w);
-    }
-    this.sideStamps = stamps;
-    this.sideRows = rows;
-    this.sideHead = 0;
-  }
-
-  /** Drops side entries of transitions no longer stored. */
-  private evictSide(): void {
-    const oldest = this.totalAdds - this.size;
-    while (this.sideCount > 0 && this.sideStamps[this.sideHead]! < oldest) {
-      this.sideHead = (this.sideHead + 1) & (this.sideStamps.length - 1);
-      this.sideCount--;
-    }
-  }
-
-  /** Side entries form a ring of power-of-two length: physical index of logical entry j. */
-  private sidePhysical(j: number): number {
-    return (this.sideHead + j) & (this.sideStamps.length - 1);
-  }
-
-  /** Logical index of the side entry stamped `stamp`, or −1 (binary search: stamps increase). */
-  private findSide(stamp: number): number {
-    let lo = 0;
-    let hi = this.sideCount - 1;
-    if (hi < 0 || stamp < this.sideStamps[this.sideHead]! || stamp > this.sideStamps[this.sidePhysical(hi)]!) return -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = this.sideStamps[this.sidePhysical(mid)]!;
-      if (s === stamp) return mid;
-      if (s < stamp) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    if (this.nextStore === null) storage.gatherRows('nextObservation', slots, count, batch.nextObservations);
+    else for (let r = 0; r < count; r++) this.nextStore.read(slots[r]!, batch.nextObservations, r * this.observationSize);
   }
 }
 

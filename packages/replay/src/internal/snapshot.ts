@@ -131,3 +131,21 @@ export function decodeSnapshot(bytes: Uint8Array, kind: string, spec: unknown): 
     arrays,
   };
 }
+
+/**
+ * Array `name` of decoded snapshot `arrays` if it is a `ctor` of `length` elements (any length
+ * when omitted); otherwise throws `${kind}.restore: array ${name} is missing or has the wrong type or length`.
+ */
+export function snapshotArray<T extends SnapshotArray>(
+  kind: string,
+  arrays: Readonly<Record<string, SnapshotArray>>,
+  name: string,
+  ctor: new (length: number) => T,
+  length?: number,
+): T {
+  const array = arrays[name];
+  if (!(array instanceof ctor) || (length !== undefined && array.length !== length)) {
+    throw new Error(`${kind}.restore: array ${name} is missing or has the wrong type or length`);
+  }
+  return array;
+}
