@@ -90,6 +90,25 @@ describe('DQN', () => {
     });
   }
 
+  it("'new-episodes' resumes a loaded run on a fresh env, keeping its schedule and counters", async () => {
+    const dir = await tempDir();
+    const first = new DQN({ ...small, seed: 5 });
+    await first.learn({
+      env: makeEnv('CartPole-v1'),
+      totalSteps: 3_000,
+      callbacks: [{ onStep: async (state) => (state.step === 1_500 ? (await first.save(dir), false) : true) }],
+    });
+    const epsilonAtSave = first.explorationRate;
+    first.dispose();
+    const resumed = await DQN.load(dir);
+    // The schedule carries on from the saved point instead of restarting at its start value.
+    await resumed.learn({ env: makeEnv('CartPole-v1'), totalSteps: 1, continueRun: 'new-episodes' });
+    expect(resumed.explorationRate).toBeLessThanOrEqual(epsilonAtSave);
+    await resumed.learn({ env: makeEnv('CartPole-v1'), totalSteps: 1_499, continueRun: 'new-episodes' });
+    expect(resumed.steps).toBe(3_000);
+    resumed.dispose();
+  });
+
   it('composes every flag with vector envs (next-step autoreset), n-step and prioritized replay', async () => {
     const variants: Partial<DqnConfig>[] = [
       { nStep: 3 },

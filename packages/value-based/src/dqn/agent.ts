@@ -30,8 +30,11 @@ export interface DqnLearnOptions extends LearnOptions<unknown, number> {
    * episodes (pass the env trained on, untouched since), n-step windows and schedules, which
    * now end `totalSteps` from here. Default false: a new run that resets the env with a seed
    * drawn from the agent's Rng; ε and β anneal over this call's `totalSteps`.
+   * `'new-episodes'`: carry on the schedules and counters of the last run (e.g. after `load` in a
+   * new process) but with a freshly reset env: the interrupted episodes and their unfinished
+   * n-step windows are dropped, so no transition joins two episodes.
    */
-  continueRun?: boolean;
+  continueRun?: boolean | 'new-episodes';
 }
 
 /** Options of {@link DQN.act}. */
@@ -226,13 +229,13 @@ export class DQN implements Agent<Float32Array, number> {
   // ---------------------------------------------------------------------------------------------
 
   /** Builds the model on first use; resets the env for a new run or checks it for a continued one. */
-  private async startRun(env: VectorEnv<unknown, number>, continueRun: boolean): Promise<{ model: Model; run: DqnCollection }> {
+  private async startRun(env: VectorEnv<unknown, number>, continueRun: boolean | 'new-episodes'): Promise<{ model: Model; run: DqnCollection }> {
     if (env.autoresetMode === 'disabled') throw new Error("DQN.learn: vector envs with autoresetMode 'disabled' are not supported");
     const { n, start } = discreteActions(env.singleActionSpace, 'DQN.learn');
     const model = this.ensureModel({ observationSize: env.observationSize, actions: n, actionStart: start, masked: usesActionMask(this.config) });
     const { numEnvs, autoresetMode } = env;
     const run = this.collection;
-    if (continueRun) {
+    if (continueRun === true) {
       if (run === null || model.replay.adapter === null) throw new Error('DQN.learn: continueRun needs a run to continue (learn or load first)');
       if (run.numEnvs !== numEnvs || run.autoresetMode !== autoresetMode) {
         throw new Error(`DQN.learn: continueRun needs the env of the run (${run.numEnvs} sub-envs, ${run.autoresetMode}), got ${numEnvs}, ${autoresetMode}`);
@@ -243,8 +246,10 @@ export class DQN implements Agent<Float32Array, number> {
     const stats = EpisodeStatistics.forVectorEnv(env, { maxUndrained: 0 });
     this.collection = { numEnvs, autoresetMode, observations: reset.observations, masks: this.masksOf(reset.observations, reset.infos), stats };
     model.replay.begin(numEnvs, autoresetMode);
-    this.counters.runStart = this.counters.steps;
-    this.counters.sinceTrain = 0;
+    if (continueRun !== 'new-episodes') {
+      this.counters.runStart = this.counters.steps;
+      this.counters.sinceTrain = 0;
+    }
     return { model, run: this.collection };
   }
 

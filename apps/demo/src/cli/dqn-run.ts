@@ -1,0 +1,141 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CsvLogger, JsonlLogger, evaluatePolicy, textProgressBar, type Callback, type Env, type EvaluationResult } from '@tfrl/core';
+import { fileSink } from '@tfrl/core/node';
+import { makeEnv } from '@tfrl/envs';
+import { DQN, dqnConfig, rainbow, type DqnConfig } from '@tfrl/value-based';
+import { UsageError } from './args.js';
+import type { CliIo } from './io.js';
+
+export const ALGORITHMS = ['dqn'] as const;
+export const PRESETS = ['default', 'rainbow'] as const;
+/** Evaluation episode i is reset with seed EVAL_SEED + i, so evaluations are repeatable. */
+export const EVAL_SEED = 10_000;
+
+/** What `train` records in run.json so `resume` and `eval` can rebuild the run. */
+export interface RunSpec {
+  version: 1;
+  algorithm: (typeof ALGORITHMS)[number];
+  env: string;
+  seed: number;
+  preset: (typeof PRESETS)[number];
+  /** Total env steps the run aims for (raised by `resume --steps`). */
+  steps: number;
+  evalEvery: number;
+  evalEpisodes: number;
+  logEvery: number;
+  /** Config fields set from flags. */
+  overrides: Partial<Pick<DqnConfig, 'learningRate' | 'batchSize' | 'bufferSize' | 'gamma'>>;
+}
+
+type TrainEnv = Parameters<DQN['learn']>[0]['env'];
+type EvalEnv = Env<Float32Array, number>;
+
+export const runFile = (dir: string): string => join(dir, 'run.json');
+export const checkpointDir = (dir: string): string => join(dir, 'checkpoint');
+
+/** The agent's config for a run; a config validation error becomes a one-line UsageError. */
+export function dqnConfigFor(run: RunSpec): DqnConfig {
+  try {
+    const overrides = { ...run.overrides, seed: run.seed };
+    return run.preset === 'rainbow' ? rainbow(overrides) : dqnConfig(overrides);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+}
+
+export async function readRun(dir: string): Promise<RunSpec> {
+  let text: string;
+  try {
+    text = await readFile(runFile(dir), 'utf8');
+  } catch {
+    throw new UsageError(`no run at '${dir}': ${runFile(dir)} is missing (create one with 'tfrl train')`);
+  }
+  const run = JSON.parse(text) as RunSpec;
+  if (run.version !== 1 || !(ALGORITHMS as readonly string[]).includes(run.algorithm)) {
+    throw new UsageError(`${runFile(dir)}: not a run this tfrl can read`);
+  }
+  return run;
+}
+
+export async function writeRun(dir: string, run: RunSpec): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(runFile(dir), `${JSON.stringify(run, null, 2)}\n`);
+}
+
+export function formatEval(result: EvaluationResult): string {
+  return `${result.meanReturn.toFixed(2)} ± ${result.stdReturn.toFixed(2)}`;
+}
+
+export function evaluate(agent: DQN, env: EvalEnv, episodes: number): EvaluationResult {
+  return evaluatePolicy(env, agent, { episodes, seed: EVAL_SEED, deterministic: true });
+}
+
+export const makeEvalEnv = (id: string): EvalEnv => makeEnv(id) as unknown as EvalEnv;
+
+/**
+ * Trains `agent` up to `run.steps` total env steps (carrying on its last run with `continueRun`),
+ * logging to metrics.jsonl / metrics.csv (appended to when continuing), evaluating and saving a
+ * checkpoint every `evalEvery` steps and at the end.
+ */
+export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRun: boolean, io: CliIo): Promise<void> {
+  const env = makeEnv(run.env) as unknown as TrainEnv;
+  const evalEnv = makeEvalEnv(run.env);
+  const jsonlSink = fileSink(join(dir, 'metrics.jsonl'), { append: continueRun });
+  const csvSink = fileSink(join(dir, 'metrics.csv'), { append: continueRun });
+  const jsonl = new JsonlLogger(jsonlSink);
+  const csv = new CsvLogger(csvSink);
+  const log = (step: number, metrics: Record<string, number>): void => {
+    jsonl.log(step, metrics);
+    csv.log(step, metrics);
+  };
+  const bar = textProgressBar({ write: (text) => io.stderr.write(text), overwrite: io.stderr.isTTY === true });
+  let lastUpdate: Record<string, number> = {};
+  let lastSaved = -1;
+  const started = { step: agent.steps, time: performance.now() };
+  const save = async (step: number): Promise<void> => {
+    await agent.save(checkpointDir(dir));
+    lastSaved = step;
+  };
+  const callback: Callback = {
+    onUpdate(_state, metrics) {
+      lastUpdate = {};
+      for (const [key, value] of Object.entries(metrics)) if (key !== 'step' && typeof value === 'number') lastUpdate[key] = value;
+    },
+    async onStep(state) {
+      bar.update({ step: state.step, recentReturn: state.recentReturn, episodes: state.episodes });
+      if (state.step % run.logEvery === 0) {
+        const seconds = (performance.now() - started.time) / 1000;
+        log(state.step, {
+          ...lastUpdate,
+          episodes: state.episodes,
+          updates: state.updates,
+          recent_return: state.recentReturn,
+          steps_per_second: seconds > 0 ? (state.step - started.step) / seconds : Number.NaN,
+          exploration_rate: agent.explorationRate,
+        });
+      }
+      if (state.step % run.evalEvery === 0) {
+        const result = evaluate(agent, evalEnv, run.evalEpisodes);
+        log(state.step, { eval_mean_return: result.meanReturn, eval_std_return: result.stdReturn, eval_mean_length: result.meanLength });
+        io.stdout.write(`${io.stderr.isTTY === true ? '\n' : ''}step ${state.step}: eval ${formatEval(result)}\n`);
+        await save(state.step);
+      }
+      return true;
+    },
+  };
+  const remaining = Math.max(0, run.steps - agent.steps);
+  bar.start(run.steps, agent.steps);
+  try {
+    // A checkpoint holds the agent's side of the run, not the env's: a resumed run starts new
+    // episodes and carries on the schedules, replay buffer and counters as saved.
+    await agent.learn({ env, totalSteps: remaining, callbacks: [callback], continueRun: continueRun ? 'new-episodes' : false });
+    bar.end();
+    if (lastSaved !== agent.steps) await save(agent.steps);
+    io.stdout.write(`saved ${checkpointDir(dir)} at step ${agent.steps}\n`);
+  } finally {
+    await Promise.allSettled([jsonl.close(), csv.close()]);
+    (env as { close?: () => void }).close?.();
+    evalEnv.close?.();
+  }
+}

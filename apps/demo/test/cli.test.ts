@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli/main.js';
+
+function recorder(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => void (out += text) },
+    stderr: { write: (text: string) => void (err += text) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+async function run(...argv: string[]) {
+  const io = recorder();
+  const code = await main(argv, io);
+  return { code, stdout: io.out(), stderr: io.err() };
+}
+
+const previousBackend = process.env['TFRL_BACKEND'];
+beforeAll(async () => {
+  process.env['TFRL_BACKEND'] = 'cpu'; // initBackend inside main picks the cpu backend
+  await tf.setBackend('cpu');
+});
+afterAll(() => {
+  if (previousBackend === undefined) delete process.env['TFRL_BACKEND'];
+  else process.env['TFRL_BACKEND'] = previousBackend;
+});
+
+describe('tfrl usage errors: exit 2, one line listing the choices', () => {
+  const oneLine = (text: string) => {
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    return text;
+  };
+
+  it('unknown command', async () => {
+    const r = await run('trian');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain("unknown command 'trian': choose one of train, eval, resume");
+  });
+
+  it('unknown algorithm', async () => {
+    const r = await run('train', 'ppo', '--env', 'CartPole-v1', '--out', 'x');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain("unknown algorithm 'ppo': choose one of dqn");
+  });
+
+  it('unknown env', async () => {
+    const r = await run('train', 'dqn', '--env', 'Foo', '--out', 'x');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/unknown env 'Foo': choose one of CartPole-v1, .*Acrobot-v1/);
+  });
+
+  it('unknown flag', async () => {
+    const r = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--learning-rate', '0.1');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/unknown flag '--learning-rate': choose one of .*--env.*--lr/);
+  });
+
+  it('bad flag values and config validation errors', async () => {
+    const steps = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--steps', 'many');
+    expect(steps.code).toBe(2);
+    expect(oneLine(steps.stderr)).toContain('--steps must be a number');
+    const gamma = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--gamma', '1.5');
+    expect(gamma.code).toBe(2);
+    expect(oneLine(gamma.stderr)).toContain('gamma');
+    const preset = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--preset', 'best');
+    expect(preset.code).toBe(2);
+    expect(oneLine(preset.stderr)).toContain("unknown preset 'best': choose one of default, rainbow");
+  });
+
+  it('eval of a directory without a run', async () => {
+    const r = await run('eval', join(tmpdir(), 'tfrl-no-such-run'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain('run.json is missing');
+  });
+});
+
+describe('tfrl train / eval / resume', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tfrl-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains, logs, evaluates, checkpoints; eval loads it; resume continues', async () => {
+    const train = await run(
+      'train', 'dqn', '--env', 'CartPole-v1', '--steps', '600', '--seed', '1', '--out', dir,
+      '--eval-every', '300', '--eval-episodes', '2', '--log-every', '100', '--batch-size', '32',
+    );
+    expect(train.stderr).toContain('600/600 steps');
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/step 300: eval -?\d+\.\d+ ± \d+\.\d+/);
+    expect(train.stdout).toMatch(/step 600: eval /);
+
+    const runJson = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+    expect(runJson).toMatchObject({ algorithm: 'dqn', env: 'CartPole-v1', seed: 1, steps: 600, evalEvery: 300, overrides: { batchSize: 32 } });
+
+    const lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(typeof line.step).toBe('number');
+    expect(lines.some((l) => l.step === 300 && 'eval_mean_return' in l)).toBe(true);
+    const csv = (await readFile(join(dir, 'metrics.csv'), 'utf8')).split('\n');
+    expect(csv[0]).toMatch(/^step,/);
+    expect(csv[0]).toContain('eval_mean_return');
+    expect((await stat(join(dir, 'checkpoint'))).isDirectory()).toBe(true);
+
+    const evaluated = await run('eval', dir, '--episodes', '3');
+    expect(evaluated.stderr).toBe('');
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toMatch(/^-?\d+\.\d+ ± \d+\.\d+ over 3 episodes\n$/);
+
+    const resumed = await run('resume', dir, '--steps', '900');
+    expect(resumed.stderr).not.toMatch(/^tfrl: (?!resuming)/m);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('at step 600 of 900');
+    expect(resumed.stdout).toMatch(/step 900: eval /);
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).steps).toBe(900);
+    const after = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(Math.max(...after.map((l) => l.step))).toBe(900);
+    expect(after.length).toBeGreaterThan(lines.length);
+  });
+});
