@@ -1,12 +1,5 @@
-import { Box, Discrete, Rng, type Env, type EnvSpec, type ResetResult, type StepResult } from '@tfrl/core';
-import {
-  checkCanStep,
-  checkDiscreteAction,
-  checkOptionKeys,
-  readState,
-  type EpisodePhase,
-} from '../internal/classic-control.js';
-import type { ClassicControlResetOptions } from './reset-options.js';
+import { Box, Discrete } from '@tfrl/core';
+import { ClassicControlEnv, checkDiscreteAction, checkOptionKeys, type Transition } from '../internal/classic-control.js';
 
 const NAME = 'Acrobot';
 const DT = 0.2;
@@ -170,50 +163,28 @@ export type AcrobotOptions = Record<string, never>;
  * Randomness comes from the env's own {@link Rng}: `reset({ seed })` reseeds it; before any
  * seed it is `Rng.fromSeed(0)`, so an unseeded env is deterministic too.
  */
-export class Acrobot implements Env<Float32Array, number> {
+export class Acrobot extends ClassicControlEnv<number> {
   /** (cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2) within (±1, ±1, ±1, ±1, ±4π, ±9π), bounds rounded to float32. */
   readonly observationSpace = new Box({ low: [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], high: [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2] });
   /** Torque −1 (0), 0 (1) or +1 (2) on the middle joint. */
   readonly actionSpace = new Discrete(3);
-  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
-  readonly spec?: EnvSpec;
-  private rng = Rng.fromSeed(0);
-  private readonly s = new Float64Array(4);
-  private phase: EpisodePhase = 'unreset';
 
   constructor(options: AcrobotOptions = {}) {
+    super(NAME, 4);
     checkOptionKeys(NAME, options, []);
   }
 
-  /** A copy of the internal state (θ1, θ2, θ̇1, θ̇2) in float64 (Gymnasium's `state`); undefined before the first reset. */
-  get state(): Float64Array | undefined {
-    return this.phase === 'unreset' ? undefined : this.s.slice();
+  protected drawStart(): void {
+    for (let i = 0; i < 4; i++) this.s[i] = Math.fround(this.rng.uniform(-0.1, 0.1));
   }
 
-  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
-    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
-    if (options.state !== undefined) {
-      this.s.set(readState(NAME, options.state, 4));
-    } else {
-      for (let i = 0; i < 4; i++) this.s[i] = Math.fround(this.rng.uniform(-0.1, 0.1));
-    }
-    this.phase = 'running';
-    return { observation: this.observe(), info: {} };
-  }
-
-  step(action: number): StepResult<Float32Array> {
-    checkCanStep(NAME, this.phase);
+  protected advance(action: number): Transition {
     checkDiscreteAction(NAME, this.actionSpace, action);
     const reward = stepAcrobotState(this.s, 0, action);
-    const terminated = reward === 0.0;
-    if (terminated) this.phase = 'terminated';
-    return { observation: this.observe(), reward, terminated, truncated: false, info: {} };
+    return { reward, terminated: reward === 0.0 };
   }
 
-  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
-  close(): void {}
-
-  private observe(): Float32Array {
+  protected observe(): Float32Array {
     const observation = new Float32Array(6);
     writeAcrobotObservation(this.s, 0, observation, 0);
     return observation;

@@ -1,13 +1,11 @@
-import { Box, Discrete, Rng, type Env, type EnvSpec, type ResetResult, type StepResult } from '@tfrl/core';
+import { Box, Discrete } from '@tfrl/core';
 import {
+  ClassicControlEnv,
   booleanOption,
-  checkCanStep,
   checkDiscreteAction,
   checkOptionKeys,
-  readState,
-  type EpisodePhase,
+  type Transition,
 } from '../internal/classic-control.js';
-import type { ClassicControlResetOptions } from './reset-options.js';
 
 const NAME = 'CartPole';
 const GRAVITY = 9.8;
@@ -91,7 +89,7 @@ export interface CartPoleOptions {
  * Randomness comes from the env's own {@link Rng}: `reset({ seed })` reseeds it; before any
  * seed it is `Rng.fromSeed(0)`, so an unseeded env is deterministic too.
  */
-export class CartPole implements Env<Float32Array, number> {
+export class CartPole extends ClassicControlEnv<number> {
   /** (x, ẋ, θ, θ̇) within (±4.8, ±float32 max, ±24°, ±float32 max), rounded to float32 as in Gymnasium. */
   readonly observationSpace = new Box({
     low: [-CART_POLE_X_THRESHOLD * 2, -FLOAT32_MAX, -CART_POLE_THETA_THRESHOLD * 2, -FLOAT32_MAX],
@@ -99,47 +97,25 @@ export class CartPole implements Env<Float32Array, number> {
   });
   /** 0 pushes the cart left, 1 right. */
   readonly actionSpace = new Discrete(2);
-  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
-  readonly spec?: EnvSpec;
   readonly suttonBartoReward: boolean;
-  private rng = Rng.fromSeed(0);
-  private readonly s = new Float64Array(4);
-  private phase: EpisodePhase = 'unreset';
 
   constructor(options: CartPoleOptions = {}) {
+    super(NAME, 4);
     checkOptionKeys(NAME, options, ['suttonBartoReward']);
     this.suttonBartoReward = booleanOption(NAME, 'suttonBartoReward', options.suttonBartoReward, false);
   }
 
-  /** A copy of the internal state (x, ẋ, θ, θ̇) in float64 (Gymnasium's `state`); undefined before the first reset. */
-  get state(): Float64Array | undefined {
-    return this.phase === 'unreset' ? undefined : this.s.slice();
+  protected drawStart(): void {
+    for (let i = 0; i < 4; i++) this.s[i] = this.rng.uniform(-0.05, 0.05);
   }
 
-  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
-    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
-    if (options.state !== undefined) {
-      this.s.set(readState(NAME, options.state, 4));
-    } else {
-      for (let i = 0; i < 4; i++) this.s[i] = this.rng.uniform(-0.05, 0.05);
-    }
-    this.phase = 'running';
-    return { observation: this.observe(), info: {} };
-  }
-
-  step(action: number): StepResult<Float32Array> {
-    checkCanStep(NAME, this.phase);
+  protected advance(action: number): Transition {
     checkDiscreteAction(NAME, this.actionSpace, action);
     const reward = stepCartPoleState(this.s, 0, action, this.suttonBartoReward);
-    const terminated = cartPoleTerminated(this.s, 0);
-    if (terminated) this.phase = 'terminated';
-    return { observation: this.observe(), reward, terminated, truncated: false, info: {} };
+    return { reward, terminated: cartPoleTerminated(this.s, 0) };
   }
 
-  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
-  close(): void {}
-
-  private observe(): Float32Array {
+  protected observe(): Float32Array {
     const observation = new Float32Array(4);
     writeCartPoleObservation(this.s, 0, observation, 0);
     return observation;

@@ -1,13 +1,11 @@
-import { Box, Rng, type Env, type EnvSpec, type ResetResult, type StepResult } from '@tfrl/core';
+import { Box } from '@tfrl/core';
 import {
-  checkCanStep,
+  ClassicControlEnv,
   checkOptionKeys,
   finiteOption,
   readScalarBoxAction,
-  readState,
-  type EpisodePhase,
+  type Transition,
 } from '../internal/classic-control.js';
-import type { ClassicControlResetOptions } from './reset-options.js';
 
 const NAME = 'MountainCarContinuous';
 const MIN_ACTION = -1.0;
@@ -50,42 +48,25 @@ export interface MountainCarContinuousOptions {
  * Randomness comes from the env's own {@link Rng}: `reset({ seed })` reseeds it; before any
  * seed it is `Rng.fromSeed(0)`, so an unseeded env is deterministic too.
  */
-export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
+export class MountainCarContinuous extends ClassicControlEnv<Float32Array> {
   /** (position, velocity) within ([−1.2, 0.6], [−0.07, 0.07]), bounds rounded to float32. */
   readonly observationSpace = new Box({ low: [MIN_POSITION, -MAX_SPEED], high: [MAX_POSITION, MAX_SPEED] });
   /** Force in [−1, 1]; finite values outside are clipped, NaN and wrong lengths throw. */
   readonly actionSpace = new Box({ low: MIN_ACTION, high: MAX_ACTION, shape: [1] });
-  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
-  readonly spec?: EnvSpec;
   readonly goalVelocity: number;
-  private rng = Rng.fromSeed(0);
-  private readonly s = new Float64Array(2);
-  private phase: EpisodePhase = 'unreset';
 
   constructor(options: MountainCarContinuousOptions = {}) {
+    super(NAME, 2);
     checkOptionKeys(NAME, options, ['goalVelocity']);
     this.goalVelocity = finiteOption(NAME, 'goalVelocity', options.goalVelocity, 0);
   }
 
-  /** A copy of the internal state (position, velocity) in float64 (Gymnasium's `state`); undefined before the first reset. */
-  get state(): Float64Array | undefined {
-    return this.phase === 'unreset' ? undefined : this.s.slice();
+  protected drawStart(): void {
+    this.s[0] = this.rng.uniform(-0.6, -0.4);
+    this.s[1] = 0;
   }
 
-  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
-    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
-    if (options.state !== undefined) {
-      this.s.set(readState(NAME, options.state, 2));
-    } else {
-      this.s[0] = this.rng.uniform(-0.6, -0.4);
-      this.s[1] = 0;
-    }
-    this.phase = 'running';
-    return { observation: Float32Array.from(this.s), info: {} };
-  }
-
-  step(action: Float32Array): StepResult<Float32Array> {
-    checkCanStep(NAME, this.phase);
+  protected advance(action: Float32Array): Transition {
     const a = readScalarBoxAction(NAME, this.actionSpace, action); // float32, unclipped
     let position = this.s[0]!;
     let velocity = this.s[1]!;
@@ -111,11 +92,11 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     // Gymnasium stores the new state as float32.
     this.s[0] = f32(position);
     this.s[1] = f32(velocity);
-    if (terminated) this.phase = 'terminated';
     const reward = (terminated ? 100.0 : 0) - a * a * 0.1;
-    return { observation: Float32Array.from(this.s), reward, terminated, truncated: false, info: {} };
+    return { reward, terminated };
   }
 
-  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
-  close(): void {}
+  protected observe(): Float32Array {
+    return Float32Array.from(this.s);
+  }
 }

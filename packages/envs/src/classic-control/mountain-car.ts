@@ -1,13 +1,11 @@
-import { Box, Discrete, Rng, type Env, type EnvSpec, type ResetResult, type StepResult } from '@tfrl/core';
+import { Box, Discrete } from '@tfrl/core';
 import {
-  checkCanStep,
+  ClassicControlEnv,
   checkDiscreteAction,
   checkOptionKeys,
   finiteOption,
-  readState,
-  type EpisodePhase,
+  type Transition,
 } from '../internal/classic-control.js';
-import type { ClassicControlResetOptions } from './reset-options.js';
 
 const NAME = 'MountainCar';
 const MIN_POSITION = -1.2;
@@ -38,42 +36,25 @@ export interface MountainCarOptions {
  * Randomness comes from the env's own {@link Rng}: `reset({ seed })` reseeds it; before any
  * seed it is `Rng.fromSeed(0)`, so an unseeded env is deterministic too.
  */
-export class MountainCar implements Env<Float32Array, number> {
+export class MountainCar extends ClassicControlEnv<number> {
   /** (position, velocity) within ([−1.2, 0.6], [−0.07, 0.07]), bounds rounded to float32. */
   readonly observationSpace = new Box({ low: [MIN_POSITION, -MAX_SPEED], high: [MAX_POSITION, MAX_SPEED] });
   /** 0 accelerates left, 1 does nothing, 2 accelerates right. */
   readonly actionSpace = new Discrete(3);
-  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
-  readonly spec?: EnvSpec;
   readonly goalVelocity: number;
-  private rng = Rng.fromSeed(0);
-  private readonly s = new Float64Array(2);
-  private phase: EpisodePhase = 'unreset';
 
   constructor(options: MountainCarOptions = {}) {
+    super(NAME, 2);
     checkOptionKeys(NAME, options, ['goalVelocity']);
     this.goalVelocity = finiteOption(NAME, 'goalVelocity', options.goalVelocity, 0);
   }
 
-  /** A copy of the internal state (position, velocity) in float64 (Gymnasium's `state`); undefined before the first reset. */
-  get state(): Float64Array | undefined {
-    return this.phase === 'unreset' ? undefined : this.s.slice();
+  protected drawStart(): void {
+    this.s[0] = this.rng.uniform(-0.6, -0.4);
+    this.s[1] = 0;
   }
 
-  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
-    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
-    if (options.state !== undefined) {
-      this.s.set(readState(NAME, options.state, 2));
-    } else {
-      this.s[0] = this.rng.uniform(-0.6, -0.4);
-      this.s[1] = 0;
-    }
-    this.phase = 'running';
-    return { observation: Float32Array.from(this.s), info: {} };
-  }
-
-  step(action: number): StepResult<Float32Array> {
-    checkCanStep(NAME, this.phase);
+  protected advance(action: number): Transition {
     checkDiscreteAction(NAME, this.actionSpace, action);
     let position = this.s[0]!;
     let velocity = this.s[1]!;
@@ -85,10 +66,10 @@ export class MountainCar implements Env<Float32Array, number> {
     const terminated = position >= GOAL_POSITION && velocity >= this.goalVelocity;
     this.s[0] = position;
     this.s[1] = velocity;
-    if (terminated) this.phase = 'terminated';
-    return { observation: Float32Array.from(this.s), reward: -1.0, terminated, truncated: false, info: {} };
+    return { reward: -1.0, terminated };
   }
 
-  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
-  close(): void {}
+  protected observe(): Float32Array {
+    return Float32Array.from(this.s);
+  }
 }

@@ -1,13 +1,11 @@
-import { Box, Rng, type Env, type EnvSpec, type ResetResult, type StepResult } from '@tfrl/core';
+import { Box } from '@tfrl/core';
 import {
-  checkCanStep,
+  ClassicControlEnv,
   checkOptionKeys,
   finiteOption,
   readScalarBoxAction,
-  readState,
-  type EpisodePhase,
+  type Transition,
 } from '../internal/classic-control.js';
-import type { ClassicControlResetOptions } from './reset-options.js';
 
 const NAME = 'Pendulum';
 const MAX_SPEED = 8;
@@ -80,52 +78,32 @@ export interface PendulumOptions {
  * Randomness comes from the env's own {@link Rng}: `reset({ seed })` reseeds it; before any
  * seed it is `Rng.fromSeed(0)`, so an unseeded env is deterministic too.
  */
-export class Pendulum implements Env<Float32Array, Float32Array> {
+export class Pendulum extends ClassicControlEnv<Float32Array> {
   /** (cos θ, sin θ, θ̇) within (±1, ±1, ±8). */
   readonly observationSpace = new Box({ low: [-1, -1, -MAX_SPEED], high: [1, 1, MAX_SPEED] });
   /** Torque in [−2, 2]; finite values outside are clipped, NaN and wrong lengths throw. */
   readonly actionSpace = new Box({ low: -MAX_TORQUE, high: MAX_TORQUE, shape: [1] });
-  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
-  readonly spec?: EnvSpec;
   /** Acceleration of gravity (m/s²). */
   readonly g: number;
-  private rng = Rng.fromSeed(0);
-  private readonly s = new Float64Array(2);
-  private phase: EpisodePhase = 'unreset';
 
   constructor(options: PendulumOptions = {}) {
+    super(NAME, 2);
     checkOptionKeys(NAME, options, ['g']);
     this.g = finiteOption(NAME, 'g', options.g, 10.0);
   }
 
-  /** A copy of the internal state (θ, θ̇) in float64 (Gymnasium's `state`); undefined before the first reset. */
-  get state(): Float64Array | undefined {
-    return this.phase === 'unreset' ? undefined : this.s.slice();
+  protected drawStart(): void {
+    this.s[0] = this.rng.uniform(-Math.PI, Math.PI);
+    this.s[1] = this.rng.uniform(-1, 1);
   }
 
-  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
-    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
-    if (options.state !== undefined) {
-      this.s.set(readState(NAME, options.state, 2));
-    } else {
-      this.s[0] = this.rng.uniform(-Math.PI, Math.PI);
-      this.s[1] = this.rng.uniform(-1, 1);
-    }
-    this.phase = 'running';
-    return { observation: this.observe(), info: {} };
-  }
-
-  step(action: Float32Array): StepResult<Float32Array> {
-    checkCanStep(NAME, this.phase);
+  protected advance(action: Float32Array): Transition {
     const u = readScalarBoxAction(NAME, this.actionSpace, action);
     const reward = stepPendulumState(this.s, 0, u, this.g);
-    return { observation: this.observe(), reward, terminated: false, truncated: false, info: {} };
+    return { reward, terminated: false };
   }
 
-  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
-  close(): void {}
-
-  private observe(): Float32Array {
+  protected observe(): Float32Array {
     const observation = new Float32Array(3);
     writePendulumObservation(this.s, 0, observation, 0);
     return observation;

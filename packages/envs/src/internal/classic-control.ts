@@ -1,6 +1,7 @@
-// Checks shared by the classic-control envs; not exported from the package. Every error names
-// the env first (`CartPole: …`), then the value at fault.
-import type { Box, Discrete } from '@tfrl/core';
+// Checks and episode scaffolding shared by the classic-control envs; not exported from the
+// package. Every error names the env first (`CartPole: …`), then the value at fault.
+import { Rng, type Box, type Discrete, type Env, type EnvSpec, type ResetResult, type Space, type StepResult } from '@tfrl/core';
+import type { ClassicControlResetOptions } from '../classic-control/reset-options.js';
 
 /** Where an env is in its episode: `step` is only allowed while `running`. */
 export type EpisodePhase = 'unreset' | 'running' | 'terminated';
@@ -97,4 +98,68 @@ export function booleanOption(env: string, field: string, value: unknown, fallba
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new RangeError(`${env}: ${field} must be a boolean, got ${show(value)}`);
   return value;
+}
+
+/** What one step of an env's dynamics gives back to {@link ClassicControlEnv}. */
+export interface Transition {
+  reward: number;
+  terminated: boolean;
+}
+
+/**
+ * The episode bookkeeping every classic-control env shares: the float64 state `s`, the env's
+ * own {@link Rng} (`Rng.fromSeed(0)` until `reset({ seed })`), `reset({ state })`, the
+ * step-before-reset / step-after-terminated guard and the `state` getter. A subclass supplies
+ * its spaces, the start-state draw, the dynamics and the observation.
+ */
+export abstract class ClassicControlEnv<A> implements Env<Float32Array, A> {
+  abstract readonly observationSpace: Box;
+  abstract readonly actionSpace: Space<A>;
+  /** Set by the registry on envs made with `makeEnv`; undefined on a raw env. */
+  readonly spec?: EnvSpec;
+  protected rng = Rng.fromSeed(0);
+  /** The internal state in float64 (Gymnasium's `state`). */
+  protected readonly s: Float64Array;
+  private phase: EpisodePhase = 'unreset';
+
+  protected constructor(
+    /** Env name at the start of error messages. */
+    private readonly envName: string,
+    stateLength: number,
+  ) {
+    this.s = new Float64Array(stateLength);
+  }
+
+  /** A copy of the internal state in float64 (Gymnasium's `state`); undefined before the first reset. */
+  get state(): Float64Array | undefined {
+    return this.phase === 'unreset' ? undefined : this.s.slice();
+  }
+
+  reset(options: ClassicControlResetOptions = {}): ResetResult<Float32Array> {
+    if (options.seed !== undefined) this.rng = Rng.fromSeed(options.seed);
+    if (options.state !== undefined) {
+      this.s.set(readState(this.envName, options.state, this.s.length));
+    } else {
+      this.drawStart();
+    }
+    this.phase = 'running';
+    return { observation: this.observe(), info: {} };
+  }
+
+  step(action: A): StepResult<Float32Array> {
+    checkCanStep(this.envName, this.phase);
+    const { reward, terminated } = this.advance(action);
+    if (terminated) this.phase = 'terminated';
+    return { observation: this.observe(), reward, terminated, truncated: false, info: {} };
+  }
+
+  /** Nothing to release (Gymnasium closes its renderer here); safe to call more than once. */
+  close(): void {}
+
+  /** Draws a start state into `s` from `rng`. */
+  protected abstract drawStart(): void;
+  /** Checks `action` and advances `s` by one step of the dynamics. */
+  protected abstract advance(action: A): Transition;
+  /** The observation of `s`, as float32. */
+  protected abstract observe(): Float32Array;
 }

@@ -1,5 +1,5 @@
-import type { Discrete, Env, ResetOptions, ResetResult, StepResult, TabularModel, TabularOutcome } from '@tfrl/core';
-import { TabularCore, clippedMove, type Move } from './internal/tabular-core.js';
+import type { TabularOutcome } from '@tfrl/core';
+import { TabularGridEnv, clippedMove, type Move, type TabularCoreSpec } from './internal/tabular-core.js';
 
 /** Options of {@link CliffWalking}. */
 export interface CliffWalkingOptions {
@@ -12,6 +12,10 @@ export interface CliffWalkingOptions {
 
 const ROWS = 4;
 const COLS = 12;
+/** Start state (row 3, col 0). */
+const START = 36;
+/** Goal state (row 3, col 11). */
+const GOAL = 47;
 /** Actions 0 up, 1 right, 2 down, 3 left (Gymnasium's order). */
 const MOVES: readonly Move[] = [
   [-1, 0],
@@ -37,95 +41,50 @@ const MOVES: readonly Move[] = [
  * Moves off the grid stay put. Cliff cells are never occupied; their transitions are defined as
  * Gymnasium defines them. Before the first seeded reset the env draws from `Rng.fromSeed(0)`.
  */
-export class CliffWalking implements Env<number, number>, TabularModel {
-  readonly observationSpace: Discrete;
-  readonly actionSpace: Discrete;
-  readonly numStates: number = ROWS * COLS;
-  readonly numActions: number = 4;
-  readonly rows: number = ROWS;
-  readonly cols: number = COLS;
-  /** Start state (row 3, col 0). */
-  readonly start: number = 36;
+export class CliffWalking extends TabularGridEnv {
   /** Goal state (row 3, col 11). */
-  readonly goal: number = 47;
+  readonly goal: number = GOAL;
   /** Whether moves slip to perpendicular directions. */
   readonly isSlippery: boolean;
-  private readonly core: TabularCore;
 
   constructor(options: CliffWalkingOptions = {}) {
     const isSlippery = options.isSlippery ?? false;
     if (typeof isSlippery !== 'boolean') {
       throw new RangeError(`CliffWalking: isSlippery must be a boolean, got ${String(isSlippery)}`);
     }
+    super(cliffWalkingSpec(isSlippery));
     this.isSlippery = isSlippery;
-    const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
-      const [row, col] = clippedMove(Math.floor(state / COLS), state % COLS, MOVES[direction]!, ROWS, COLS);
-      const nextState = row * COLS + col;
-      if (this.isCliff(nextState)) return { probability, nextState: this.start, reward: -100, terminated: false };
-      return { probability, nextState, reward: -1, terminated: nextState === this.goal };
-    };
-    this.core = new TabularCore({
-      name: 'CliffWalking',
-      rows: ROWS,
-      cols: COLS,
-      numActions: 4,
-      start: this.start,
-      isTerminal: (state) => state === this.goal,
-      outcomes: (state, action) =>
-        isSlippery
-          ? [(action + 3) % 4, action, (action + 1) % 4].map((direction) => moveTo(state, direction, 1 / 3))
-          : [moveTo(state, action, 1)],
-      tile: (state) => (state === this.goal ? 'G' : this.isCliff(state) ? 'C' : state === this.start ? 'S' : '.'),
-    });
-    this.observationSpace = this.core.observationSpace;
-    this.actionSpace = this.core.actionSpace;
   }
 
   /** True for the cliff cells (row 3, cols 1..10). */
   isCliff(state: number): boolean {
-    return state > this.start && state < this.goal;
+    return isCliff(state);
   }
+}
 
-  /** Starts an episode at `start`; `seed` reseeds the env's Rng. */
-  reset(options?: ResetOptions): ResetResult<number> {
-    return this.core.reset(options);
-  }
+function isCliff(state: number): boolean {
+  return state > START && state < GOAL;
+}
 
-  /** Samples the next state from `transitions(state, action)`; info carries its `probability`. */
-  step(action: number): StepResult<number> {
-    return this.core.step(action);
-  }
-
-  /** Every outcome of `action` in `state`; none for the goal. */
-  transitions(state: number, action: number): readonly TabularOutcome[] {
-    return this.core.transitions(state, action);
-  }
-
-  /** True for the goal only (the cliff sends the agent back, it does not end the episode). */
-  isTerminal(state: number): boolean {
-    return this.core.isTerminal(state);
-  }
-
-  /** Nothing to release; present so the env can be closed like any other. */
-  close(): void {}
-
-  /** The current state; −1 before the first reset. */
-  get state(): number {
-    return this.core.state;
-  }
-
-  /** [row, col] of a state index. */
-  toRowCol(state: number): [row: number, col: number] {
-    return this.core.toRowCol(state);
-  }
-
-  /** State index of a cell. */
-  fromRowCol(row: number, col: number): number {
-    return this.core.fromRowCol(row, col);
-  }
-
-  /** The grid as text, the agent's cell in brackets (S start, C cliff, G goal). */
-  render(): string {
-    return this.core.render();
-  }
+/** The CliffWalking MDP: start (3,0), cliff (3,1..10) back to the start for −100, goal (3,11). */
+function cliffWalkingSpec(isSlippery: boolean): TabularCoreSpec {
+  const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
+    const [row, col] = clippedMove(Math.floor(state / COLS), state % COLS, MOVES[direction]!, ROWS, COLS);
+    const nextState = row * COLS + col;
+    if (isCliff(nextState)) return { probability, nextState: START, reward: -100, terminated: false };
+    return { probability, nextState, reward: -1, terminated: nextState === GOAL };
+  };
+  return {
+    name: 'CliffWalking',
+    rows: ROWS,
+    cols: COLS,
+    numActions: 4,
+    start: START,
+    isTerminal: (state) => state === GOAL,
+    outcomes: (state, action) =>
+      isSlippery
+        ? [(action + 3) % 4, action, (action + 1) % 4].map((direction) => moveTo(state, direction, 1 / 3))
+        : [moveTo(state, action, 1)],
+    tile: (state) => (state === GOAL ? 'G' : isCliff(state) ? 'C' : state === START ? 'S' : '.'),
+  };
 }

@@ -1,5 +1,5 @@
-import type { Discrete, Env, ResetOptions, ResetResult, StepResult, TabularModel, TabularOutcome } from '@tfrl/core';
-import { TabularCore, clippedMove, type Move } from './internal/tabular-core.js';
+import type { TabularOutcome } from '@tfrl/core';
+import { TabularGridEnv, clippedMove, type Move, type TabularCoreSpec } from './internal/tabular-core.js';
 
 /** Gymnasium's built-in FrozenLake maps: S start, F frozen, H hole, G goal. */
 export const FROZEN_LAKE_MAPS: Readonly<Record<'4x4' | '8x8', readonly string[]>> = Object.freeze({
@@ -48,21 +48,12 @@ const MOVES: readonly Move[] = [
  * probability where Gymnasium reports one of the parts. Before the first seeded reset the env
  * draws from `Rng.fromSeed(0)`.
  */
-export class FrozenLake implements Env<number, number>, TabularModel {
-  readonly observationSpace: Discrete;
-  readonly actionSpace: Discrete;
-  readonly numStates: number;
-  readonly numActions: number = 4;
-  readonly rows: number;
-  readonly cols: number;
+export class FrozenLake extends TabularGridEnv {
   /** The map, one string per row. */
   readonly desc: readonly string[];
-  /** The state of the S cell, where every episode starts. */
-  readonly start: number;
   readonly isSlippery: boolean;
   readonly successRate: number;
   readonly rewardSchedule: readonly [goal: number, hole: number, frozen: number];
-  private readonly core: TabularCore;
 
   constructor(options: FrozenLakeOptions = {}) {
     const desc = options.desc ?? mapByName(options.mapName ?? '4x4');
@@ -79,85 +70,48 @@ export class FrozenLake implements Env<number, number>, TabularModel {
     if (!Array.isArray(schedule) || schedule.length !== 3 || !schedule.every((r) => typeof r === 'number' && Number.isFinite(r))) {
       throw new RangeError(`FrozenLake: rewardSchedule must be 3 finite numbers [goal, hole, frozen], got ${JSON.stringify(schedule)}`);
     }
+    const rewardSchedule = Object.freeze([schedule[0], schedule[1], schedule[2]] as const);
+    super(frozenLakeSpec(desc, isSlippery, successRate, rewardSchedule));
     this.desc = Object.freeze([...desc]);
-    this.rows = desc.length;
-    this.cols = desc[0]!.length;
-    this.numStates = this.rows * this.cols;
     this.isSlippery = isSlippery;
     this.successRate = successRate;
-    this.rewardSchedule = Object.freeze([schedule[0], schedule[1], schedule[2]] as const);
-    const letters = this.desc.join('');
-    this.start = letters.indexOf('S');
-    const [goalReward, holeReward, frozenReward] = this.rewardSchedule;
-    const failRate = (1 - successRate) / 2;
-    const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
-      const [row, col] = clippedMove(Math.floor(state / this.cols), state % this.cols, MOVES[direction]!, this.rows, this.cols);
-      const nextState = row * this.cols + col;
-      const letter = letters[nextState];
-      const reward = letter === 'G' ? goalReward : letter === 'H' ? holeReward : frozenReward;
-      return { probability, nextState, reward, terminated: letter === 'G' || letter === 'H' };
-    };
-    this.core = new TabularCore({
-      name: 'FrozenLake',
-      rows: this.rows,
-      cols: this.cols,
-      numActions: 4,
-      start: this.start,
-      isTerminal: (state) => letters[state] === 'G' || letters[state] === 'H',
-      outcomes: (state, action) =>
-        isSlippery
-          ? [(action + 3) % 4, action, (action + 1) % 4].map((direction) =>
-              moveTo(state, direction, direction === action ? successRate : failRate),
-            )
-          : [moveTo(state, action, 1)],
-      tile: (state) => letters[state]!,
-    });
-    this.observationSpace = this.core.observationSpace;
-    this.actionSpace = this.core.actionSpace;
+    this.rewardSchedule = rewardSchedule;
   }
+}
 
-  /** Starts an episode on the S cell; `seed` reseeds the env's Rng. */
-  reset(options?: ResetOptions): ResetResult<number> {
-    return this.core.reset(options);
-  }
-
-  /** Samples the next state from `transitions(state, action)`; info carries its `probability`. */
-  step(action: number): StepResult<number> {
-    return this.core.step(action);
-  }
-
-  /** Every outcome of `action` in `state`; none for holes and goals. */
-  transitions(state: number, action: number): readonly TabularOutcome[] {
-    return this.core.transitions(state, action);
-  }
-
-  /** True for holes and goals. */
-  isTerminal(state: number): boolean {
-    return this.core.isTerminal(state);
-  }
-
-  /** Nothing to release; present so the env can be closed like any other. */
-  close(): void {}
-
-  /** The current state; −1 before the first reset. */
-  get state(): number {
-    return this.core.state;
-  }
-
-  /** [row, col] of a state index. */
-  toRowCol(state: number): [row: number, col: number] {
-    return this.core.toRowCol(state);
-  }
-
-  /** State index of a cell. */
-  fromRowCol(row: number, col: number): number {
-    return this.core.fromRowCol(row, col);
-  }
-
-  /** The map as text, the agent's cell in brackets. */
-  render(): string {
-    return this.core.render();
-  }
+/** The FrozenLake MDP of a checked map: start on S, holes H and goals G end the episode. */
+function frozenLakeSpec(
+  desc: readonly string[],
+  isSlippery: boolean,
+  successRate: number,
+  [goalReward, holeReward, frozenReward]: readonly [goal: number, hole: number, frozen: number],
+): TabularCoreSpec {
+  const rows = desc.length;
+  const cols = desc[0]!.length;
+  const letters = desc.join('');
+  const failRate = (1 - successRate) / 2;
+  const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
+    const [row, col] = clippedMove(Math.floor(state / cols), state % cols, MOVES[direction]!, rows, cols);
+    const nextState = row * cols + col;
+    const letter = letters[nextState];
+    const reward = letter === 'G' ? goalReward : letter === 'H' ? holeReward : frozenReward;
+    return { probability, nextState, reward, terminated: letter === 'G' || letter === 'H' };
+  };
+  return {
+    name: 'FrozenLake',
+    rows,
+    cols,
+    numActions: 4,
+    start: letters.indexOf('S'),
+    isTerminal: (state) => letters[state] === 'G' || letters[state] === 'H',
+    outcomes: (state, action) =>
+      isSlippery
+        ? [(action + 3) % 4, action, (action + 1) % 4].map((direction) =>
+            moveTo(state, direction, direction === action ? successRate : failRate),
+          )
+        : [moveTo(state, action, 1)],
+    tile: (state) => letters[state]!,
+  };
 }
 
 function mapByName(mapName: string): readonly string[] {

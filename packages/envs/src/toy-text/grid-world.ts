@@ -1,5 +1,5 @@
-import type { Discrete, Env, ResetOptions, ResetResult, StepResult, TabularModel, TabularOutcome } from '@tfrl/core';
-import { TabularCore, clippedMove, type Move } from './internal/tabular-core.js';
+import type { TabularOutcome } from '@tfrl/core';
+import { TabularGridEnv, clippedMove, type Move, type TabularCoreSpec } from './internal/tabular-core.js';
 
 /** Options of {@link GridWorld}. */
 export interface GridWorldOptions {
@@ -18,6 +18,10 @@ export interface GridWorldOptions {
 
 const ROWS = 3;
 const COLS = 4;
+const START = 8;
+const GOAL = 3;
+const BOMB = 7;
+const WALL = 5;
 /** Actions 0 up, 1 down, 2 left, 3 right. */
 const MOVES: readonly Move[] = [
   [-1, 0],
@@ -50,26 +54,17 @@ const PERPENDICULAR: readonly (readonly [number, number])[] = [
  * is total, and planners' values for it mean nothing. Deterministic unless `slip > 0`. Before the
  * first seeded reset the env draws from `Rng.fromSeed(0)`.
  */
-export class GridWorld implements Env<number, number>, TabularModel {
-  readonly observationSpace: Discrete;
-  readonly actionSpace: Discrete;
-  readonly numStates: number = ROWS * COLS;
-  readonly numActions: number = 4;
-  readonly rows: number = ROWS;
-  readonly cols: number = COLS;
-  /** Start state (row 2, col 0). */
-  readonly start: number = 8;
+export class GridWorld extends TabularGridEnv {
   /** Goal state (row 0, col 3). */
-  readonly goal: number = 3;
+  readonly goal: number = GOAL;
   /** Bomb state (row 1, col 3). */
-  readonly bomb: number = 7;
+  readonly bomb: number = BOMB;
   /** Wall state (row 1, col 1), never reached. */
-  readonly wall: number = 5;
+  readonly wall: number = WALL;
   /** Probability of a perpendicular slip. */
   readonly slip: number;
   /** Whether the bomb ends the episode. */
   readonly bombTerminates: boolean;
-  private readonly core: TabularCore;
 
   constructor(options: GridWorldOptions = {}) {
     const slip = options.slip ?? 0;
@@ -80,76 +75,35 @@ export class GridWorld implements Env<number, number>, TabularModel {
     if (typeof bombTerminates !== 'boolean') {
       throw new RangeError(`GridWorld: bombTerminates must be a boolean, got ${String(bombTerminates)}`);
     }
+    super(gridWorldSpec(slip, bombTerminates));
     this.slip = slip;
     this.bombTerminates = bombTerminates;
-    const rewardOf = (state: number): number => (state === this.goal ? 1 : state === this.bomb ? -1 : 0);
-    const isTerminal = (state: number): boolean => state === this.goal || (bombTerminates && state === this.bomb);
-    const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
-      const row = Math.floor(state / COLS);
-      const col = state % COLS;
-      const [nextRow, nextCol] = clippedMove(row, col, MOVES[direction]!, ROWS, COLS);
-      const target = nextRow * COLS + nextCol;
-      const nextState = target === this.wall ? state : target;
-      return { probability, nextState, reward: rewardOf(nextState), terminated: isTerminal(nextState) };
-    };
-    this.core = new TabularCore({
-      name: 'GridWorld',
-      rows: ROWS,
-      cols: COLS,
-      numActions: 4,
-      start: this.start,
-      isTerminal,
-      outcomes: (state, action) => [
-        moveTo(state, action, 1 - slip),
-        ...PERPENDICULAR[action]!.map((direction) => moveTo(state, direction, slip / 2)),
-      ],
-      tile: (state) =>
-        state === this.goal ? 'G' : state === this.bomb ? 'B' : state === this.wall ? '#' : state === this.start ? 'S' : '.',
-    });
-    this.observationSpace = this.core.observationSpace;
-    this.actionSpace = this.core.actionSpace;
   }
+}
 
-  /** Starts an episode at `start`; `seed` reseeds the env's Rng. */
-  reset(options?: ResetOptions): ResetResult<number> {
-    return this.core.reset(options);
-  }
-
-  /** Samples the next state from `transitions(state, action)`; info carries its `probability`. */
-  step(action: number): StepResult<number> {
-    return this.core.step(action);
-  }
-
-  /** Every outcome of `action` in `state`; none for the goal (and the bomb when it terminates). */
-  transitions(state: number, action: number): readonly TabularOutcome[] {
-    return this.core.transitions(state, action);
-  }
-
-  /** True for the goal, and for the bomb when `bombTerminates`. */
-  isTerminal(state: number): boolean {
-    return this.core.isTerminal(state);
-  }
-
-  /** Nothing to release; present so the env can be closed like any other. */
-  close(): void {}
-
-  /** The current state; −1 before the first reset. */
-  get state(): number {
-    return this.core.state;
-  }
-
-  /** [row, col] of a state index. */
-  toRowCol(state: number): [row: number, col: number] {
-    return this.core.toRowCol(state);
-  }
-
-  /** State index of a cell. */
-  fromRowCol(row: number, col: number): number {
-    return this.core.fromRowCol(row, col);
-  }
-
-  /** The grid as text, the agent's cell in brackets (S start, G goal, B bomb, # wall). */
-  render(): string {
-    return this.core.render();
-  }
+/** The GridWorld MDP: start (2,0), goal (0,3), bomb (1,3), wall (1,1). */
+function gridWorldSpec(slip: number, bombTerminates: boolean): TabularCoreSpec {
+  const rewardOf = (state: number): number => (state === GOAL ? 1 : state === BOMB ? -1 : 0);
+  const isTerminal = (state: number): boolean => state === GOAL || (bombTerminates && state === BOMB);
+  const moveTo = (state: number, direction: number, probability: number): TabularOutcome => {
+    const row = Math.floor(state / COLS);
+    const col = state % COLS;
+    const [nextRow, nextCol] = clippedMove(row, col, MOVES[direction]!, ROWS, COLS);
+    const target = nextRow * COLS + nextCol;
+    const nextState = target === WALL ? state : target;
+    return { probability, nextState, reward: rewardOf(nextState), terminated: isTerminal(nextState) };
+  };
+  return {
+    name: 'GridWorld',
+    rows: ROWS,
+    cols: COLS,
+    numActions: 4,
+    start: START,
+    isTerminal,
+    outcomes: (state, action) => [
+      moveTo(state, action, 1 - slip),
+      ...PERPENDICULAR[action]!.map((direction) => moveTo(state, direction, slip / 2)),
+    ],
+    tile: (state) => (state === GOAL ? 'G' : state === BOMB ? 'B' : state === WALL ? '#' : state === START ? 'S' : '.'),
+  };
 }

@@ -1,7 +1,16 @@
 // The machinery the toy-text envs share, kept out of the package's exports: the frozen tables of
 // a finite MDP on a grid, and one episode driven by sampling from them. `step` and
 // `transitions` read the same tables, so the env and its model can never disagree.
-import { Discrete, Rng, type ResetOptions, type ResetResult, type StepResult, type TabularOutcome } from '@tfrl/core';
+import {
+  Discrete,
+  Rng,
+  type Env,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+  type TabularModel,
+  type TabularOutcome,
+} from '@tfrl/core';
 
 /** What a toy-text env tells {@link TabularCore} about its MDP. */
 export interface TabularCoreSpec {
@@ -150,6 +159,77 @@ export class TabularCore {
     if (!Number.isInteger(state) || state < 0 || state >= this.numStates) {
       throw new RangeError(`${this.name}.${method}: state must be an integer in [0, ${this.numStates - 1}], got ${state}`);
     }
+  }
+}
+
+/**
+ * A toy-text env: an `Env<number, number>` and its {@link TabularModel}, both driven by one
+ * {@link TabularCore} built from the subclass's spec. The subclass keeps only its options, map
+ * and dynamics.
+ */
+export abstract class TabularGridEnv implements Env<number, number>, TabularModel {
+  readonly observationSpace: Discrete;
+  readonly actionSpace: Discrete;
+  readonly numStates: number;
+  readonly numActions: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** Where every episode starts. */
+  readonly start: number;
+  private readonly core: TabularCore;
+
+  protected constructor(spec: TabularCoreSpec) {
+    this.core = new TabularCore(spec);
+    this.observationSpace = this.core.observationSpace;
+    this.actionSpace = this.core.actionSpace;
+    this.numStates = this.core.numStates;
+    this.numActions = this.core.numActions;
+    this.rows = this.core.rows;
+    this.cols = this.core.cols;
+    this.start = this.core.start;
+  }
+
+  /** Starts an episode at `start`; `seed` reseeds the env's Rng. */
+  reset(options?: ResetOptions): ResetResult<number> {
+    return this.core.reset(options);
+  }
+
+  /** Samples the next state from `transitions(state, action)`; info carries its `probability`. */
+  step(action: number): StepResult<number> {
+    return this.core.step(action);
+  }
+
+  /** Every outcome of `action` in `state`; none for a terminal state. */
+  transitions(state: number, action: number): readonly TabularOutcome[] {
+    return this.core.transitions(state, action);
+  }
+
+  /** True for the states that end episodes. */
+  isTerminal(state: number): boolean {
+    return this.core.isTerminal(state);
+  }
+
+  /** Nothing to release; present so the env can be closed like any other. */
+  close(): void {}
+
+  /** The current state; −1 before the first reset. */
+  get state(): number {
+    return this.core.state;
+  }
+
+  /** [row, col] of a state index. */
+  toRowCol(state: number): [row: number, col: number] {
+    return this.core.toRowCol(state);
+  }
+
+  /** State index of a cell. */
+  fromRowCol(row: number, col: number): number {
+    return this.core.fromRowCol(row, col);
+  }
+
+  /** The grid as text, one character per cell, the agent's cell in brackets. */
+  render(): string {
+    return this.core.render();
   }
 }
 
