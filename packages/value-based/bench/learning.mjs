@@ -11,12 +11,10 @@
 //   node bench/learning.mjs --quick   # seed 0 only, no Acrobot, fewer timing reps
 //
 // Needs dist/ (pnpm build) of this package and of @tfrl/core, @tfrl/replay, @tfrl/envs.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the built-in gradients (tfjs-core alone has none in Node)
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '@tfrl/backend-node-gpu';
 import { Rng, evaluatePolicy } from '@tfrl/core';
 import { makeEnv } from '@tfrl/envs';
 import { DQN, DqnLearner, createQNetwork, defaultDqnConfig, rainbow } from '../dist/index.js';
@@ -31,16 +29,6 @@ const TASKS = [
   { name: 'Rainbow', envId: 'CartPole-v1', config: rainbow(), maxSteps: 50_000, threshold: 475, seeds: SEEDS },
   ...(quick ? [] : [{ name: 'DQN', envId: 'Acrobot-v1', config: defaultDqnConfig, maxSteps: 100_000, threshold: -100, seeds: SEEDS }]),
 ];
-
-async function initWasm() {
-  const require = createRequire(import.meta.url);
-  const packageDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  setWasmPaths(path.join(packageDir, 'dist') + path.sep);
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  tf.enableProdMode();
-  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") resolved false');
-  await tf.ready();
-}
 
 /** Trains until solved or `maxSteps`; evaluations run every EVAL_EVERY steps. */
 async function train(task, seed) {
@@ -106,7 +94,8 @@ function updateCost(config, reps) {
   return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
 }
 
-await initWasm();
+tf.enableProdMode();
+await initBackend({ prefer: 'wasm' }); // offline wasm, single thread in Node
 console.log(`learning benchmark (${quick ? 'quick' : 'full'}), backend ${tf.getBackend()}, node ${process.version}`);
 const failures = [];
 for (const task of TASKS) {
