@@ -12,6 +12,7 @@ const alias = [
   { find: /^@tfrl\/envs$/, replacement: src('./packages/envs/src/index.ts') },
   { find: /^@tfrl\/replay$/, replacement: src('./packages/replay/src/index.ts') },
   { find: /^@tfrl\/value-based$/, replacement: src('./packages/value-based/src/index.ts') },
+  { find: /^@tfrl\/policy-gradient$/, replacement: src('./packages/policy-gradient/src/index.ts') },
   { find: /^@tfrl\/testing$/, replacement: src('./packages/testing/src/index.ts') },
   { find: /^@tfrl\/backend-node-gpu$/, replacement: src('./packages/backend-node-gpu/src/index.ts') },
 ];
@@ -39,6 +40,7 @@ export default defineConfig({
       project('envs', 'packages/envs'),
       project('replay', 'packages/replay'),
       project('value-based', 'packages/value-based'),
+      project('policy-gradient', 'packages/policy-gradient'),
       project('backend-node-gpu', 'packages/backend-node-gpu'),
       project('demo', 'apps/demo'),
     ],

@@ -38,3 +38,4 @@ export {
   type SpaceContractCheck,
   type SpaceCheck,
 } from './describe-space-contract.js';
+export { read, useCpuBackend, useWasmBackend, weightsOf } from './tfjs-backends.js';

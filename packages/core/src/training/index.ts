@@ -28,3 +28,4 @@ export {
   type ProgressUpdate,
   type TextProgressBarOptions,
 } from './progress.js';
+export { asVectorEnv, isVectorEnv, type AnyEnv } from './as-vector-env.js';
