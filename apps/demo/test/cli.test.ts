@@ -46,9 +46,9 @@ describe('tfrl usage errors: exit 2, one line listing the choices', () => {
   });
 
   it('unknown algorithm', async () => {
-    const r = await run('train', 'ppo', '--env', 'CartPole-v1', '--out', 'x');
+    const r = await run('train', 'ddqn', '--env', 'CartPole-v1', '--out', 'x');
     expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toContain("unknown algorithm 'ppo': choose one of dqn");
+    expect(oneLine(r.stderr)).toMatch(/unknown algorithm 'ddqn': choose one of dqn/);
   });
 
   it('unknown env', async () => {
@@ -73,6 +73,25 @@ describe('tfrl usage errors: exit 2, one line listing the choices', () => {
     const preset = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--preset', 'best');
     expect(preset.code).toBe(2);
     expect(oneLine(preset.stderr)).toContain("unknown preset 'best': choose one of default, rainbow");
+  });
+
+  it('--set fields: unknown field, malformed, wrong type, out of range', async () => {
+    const unknown = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--set', 'nSteps=3');
+    expect(unknown.code).toBe(2);
+    expect(oneLine(unknown.stderr)).toMatch(/unknown dqn config field 'nSteps': choose one of .*learningRate/);
+    const malformed = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--set', 'learningRate');
+    expect(oneLine(malformed.stderr)).toContain("--set takes field=value, got 'learningRate'");
+    const wrongType = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--set', 'learningRate=fast');
+    expect(oneLine(wrongType.stderr)).toContain("--set learningRate: 'fast' is not a number");
+    const range = await run('train', 'dqn', '--env', 'CartPole-v1', '--out', 'x', '--set', 'hiddenSizes=[0]');
+    expect(range.code).toBe(2);
+    expect(oneLine(range.stderr)).toContain('hiddenSizes[0] must be an integer >= 1');
+  });
+
+  it('an env whose actions the algorithm cannot take', async () => {
+    const r = await run('train', 'dqn', '--env', 'Pendulum-v1', '--out', 'x');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/dqn needs Discrete actions; Pendulum-v1 has Box/);
   });
 
   it('eval of a directory without a run', async () => {

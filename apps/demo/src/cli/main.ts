@@ -1,22 +1,11 @@
 import '@tensorflow/tfjs-layers'; // registers the gradient functions tfjs-core lacks in Node
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@tfrl/backend-node-gpu';
-import { listEnvs } from '@tfrl/envs';
-import { DQN } from '@tfrl/value-based';
+import type { JsonValue } from '@tfrl/core';
+import { listEnvs, makeEnv } from '@tfrl/envs';
+import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry } from './algorithms.js';
 import { UsageError, choice, floatFlag, intFlag, parseFlags } from './args.js';
-import {
-  ALGORITHMS,
-  PRESETS,
-  checkpointDir,
-  dqnConfigFor,
-  evaluate,
-  formatEval,
-  makeEvalEnv,
-  readRun,
-  trainRun,
-  writeRun,
-  type RunSpec,
-} from './dqn-run.js';
+import { algorithmOf, checkpointDir, createAgent, evaluate, formatEval, makeEvalEnv, readRun, trainRun, writeRun, type RunSpec } from './run.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo, Writable } from './io.js';
@@ -25,13 +14,49 @@ export { UsageError } from './args.js';
 export const COMMANDS = ['train', 'eval', 'resume', 'help'] as const;
 
 const USAGE = `usage:
-  tfrl train dqn --env CartPole-v1 --steps 50000 --seed 1 --out runs/cartpole-dqn
+  tfrl train <algorithm> --env CartPole-v1 --steps 50000 --seed 1 --out runs/cartpole-dqn
                  [--preset rainbow] [--eval-every 5000] [--eval-episodes 10] [--log-every 1000]
-                 [--lr X] [--batch-size N] [--buffer-size N] [--gamma X]
+                 [--lr X] [--batch-size N] [--buffer-size N] [--gamma X] [--set field=value ...]
   tfrl eval <run> [--episodes 20]
   tfrl resume <run> [--steps N]
+algorithms:
+${ALGORITHMS.map((name) => `  ${name.padEnd(15)}${ALGORITHM_TABLE[name]!.summary}`).join('\n')}
+--set takes any field of the algorithm's config (numbers, true/false, strings, JSON: --set hiddenSizes=[64,64]).
 The tfjs backend is the fastest that starts; TFRL_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu forces one.
 `;
+
+/** Flags that set a config field under a short name. */
+const FIELD_FLAGS = { lr: 'learningRate', 'batch-size': 'batchSize', 'buffer-size': 'bufferSize', gamma: 'gamma' } as const;
+
+/** A `--set field=value`, typed by the field's default. */
+function parseSetting(entry: AlgorithmEntry, text: string): [string, JsonValue] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new UsageError(`--set takes field=value, got '${text}'`);
+  const field = text.slice(0, at);
+  const raw = text.slice(at + 1);
+  const fields = Object.keys(entry.defaults).filter((key) => key !== 'seed' && typeof entry.defaults[key] !== 'function');
+  choice(`${entry.name} config field`, field, fields);
+  const fallback = entry.defaults[field];
+  if (typeof fallback === 'string') return [field, raw];
+  try {
+    return [field, JSON.parse(raw) as JsonValue];
+  } catch {
+    throw new UsageError(`--set ${field}: '${raw}' is not a ${typeof fallback === 'number' ? 'number' : typeof fallback === 'boolean' ? 'boolean' : 'JSON value'}`);
+  }
+}
+
+/** Throws a UsageError when the env's actions are of a kind the algorithm cannot take. */
+function checkActions(entry: AlgorithmEntry, envId: string): void {
+  const env = makeEnv(envId);
+  try {
+    const kind = env.actionSpace.toJSON().kind;
+    if (!(entry.actions as readonly string[]).includes(kind)) {
+      throw new UsageError(`${entry.name} needs ${entry.actions.map((a) => (a === 'box' ? 'Box' : 'Discrete')).join(' or ')} actions; ${envId} has ${String(env.actionSpace)}`);
+    }
+  } finally {
+    env.close?.();
+  }
+}
 
 let backendReady: Promise<void> | undefined;
 /** Starts the tfjs backend once per process (tests may have set one already). */
@@ -59,6 +84,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
       'batch-size': { type: 'string' },
       'buffer-size': { type: 'string' },
       gamma: { type: 'string' },
+      set: { type: 'string', multiple: true },
     },
     true,
   );
@@ -71,32 +97,36 @@ async function train(args: string[], io: CliIo): Promise<number> {
   choice('env', envId, listEnvs());
   const out = values['out'];
   if (typeof out !== 'string' || out === '') throw new UsageError('tfrl train: --out <dir> is required');
-  const overrides: { -readonly [K in keyof RunSpec['overrides']]: RunSpec['overrides'][K] } = {};
-  const lr = floatFlag(values, 'lr');
-  if (lr !== undefined) overrides.learningRate = lr;
-  const batchSize = intFlag(values, 'batch-size', 1);
-  if (batchSize !== undefined) overrides.batchSize = batchSize;
-  const bufferSize = intFlag(values, 'buffer-size', 1);
-  if (bufferSize !== undefined) overrides.bufferSize = bufferSize;
-  const gamma = floatFlag(values, 'gamma');
-  if (gamma !== undefined) overrides.gamma = gamma;
+  const entry = ALGORITHM_TABLE[algorithm]!;
+  checkActions(entry, envId);
+  const overrides: Record<string, JsonValue> = {};
+  for (const [flag, field] of Object.entries(FIELD_FLAGS)) {
+    const value = flag === 'batch-size' || flag === 'buffer-size' ? intFlag(values, flag, 1) : floatFlag(values, flag);
+    if (value === undefined) continue;
+    if (!(field in entry.defaults)) throw new UsageError(`--${flag}: ${algorithm} has no ${field}; see its config fields with --set`);
+    overrides[field] = value;
+  }
+  for (const text of (values['set'] as unknown as string[] | undefined) ?? []) {
+    const [field, value] = parseSetting(entry, text);
+    overrides[field] = value;
+  }
+  const presetFlag = values['preset'];
   const run: RunSpec = {
     version: 1,
-    algorithm: 'dqn',
+    algorithm,
     env: envId,
     seed: intFlag(values, 'seed', -0x80000000) ?? 0,
-    preset: choice('preset', typeof values['preset'] === 'string' ? values['preset'] : 'default', PRESETS) as RunSpec['preset'],
+    preset: choice('preset', typeof presetFlag === 'string' ? presetFlag : entry.presets[0]!, entry.presets),
     steps: intFlag(values, 'steps', 1) ?? 50_000,
     evalEvery: intFlag(values, 'eval-every', 1) ?? 5_000,
     evalEpisodes: intFlag(values, 'eval-episodes', 1) ?? 10,
     logEvery: intFlag(values, 'log-every', 1) ?? 1_000,
     overrides,
   };
-  const config = dqnConfigFor(run); // validates before anything is written
   await ensureBackend();
+  const agent = createAgent(run); // validates the config before anything is written
   await writeRun(out, run);
-  io.stderr.write(`tfrl: training dqn${run.preset === 'rainbow' ? ' (rainbow)' : ''} on ${run.env}, seed ${run.seed}, ${run.steps} steps, backend ${tf.getBackend()}\n`);
-  const agent = new DQN(config);
+  io.stderr.write(`tfrl: training ${algorithm}${run.preset === entry.presets[0] ? '' : ` (${run.preset})`} on ${run.env}, seed ${run.seed}, ${run.steps} steps, backend ${tf.getBackend()}\n`);
   try {
     await trainRun(agent, run, out, false, io);
   } finally {
@@ -118,10 +148,10 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const episodes = intFlag(values, 'episodes', 1) ?? 20;
   const run = await readRun(dir);
   await ensureBackend();
-  const agent = await DQN.load(checkpointDir(dir));
+  const agent = await algorithmOf(run).load(checkpointDir(dir));
   const env = makeEvalEnv(run.env);
   try {
-    const result = evaluate(agent, env, episodes);
+    const result = evaluate(run, agent, env, episodes);
     io.stdout.write(`${formatEval(result)} over ${episodes} episodes\n`);
   } finally {
     env.close?.();
@@ -136,7 +166,7 @@ async function resume(args: string[], io: CliIo): Promise<number> {
   const run = await readRun(dir);
   const steps = intFlag(values, 'steps', 1);
   await ensureBackend();
-  const agent = await DQN.load(checkpointDir(dir));
+  const agent = await algorithmOf(run).load(checkpointDir(dir));
   try {
     const target = steps ?? run.steps;
     if (target < agent.steps) throw new UsageError(`--steps ${target} is below the ${agent.steps} steps the run already took`);

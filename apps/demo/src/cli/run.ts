@@ -1,44 +1,49 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CsvLogger, JsonlLogger, evaluatePolicy, textProgressBar, type Callback, type Env, type EvaluationResult } from '@tfrl/core';
+import { CsvLogger, JsonlLogger, evaluatePolicy, textProgressBar, type Callback, type Env, type EvaluationResult, type Policy } from '@tfrl/core';
 import { fileSink } from '@tfrl/core/node';
 import { makeEnv } from '@tfrl/envs';
-import { DQN, dqnConfig, rainbow, type DqnConfig } from '@tfrl/value-based';
+import type { JsonValue } from '@tfrl/core';
+import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry, type CliAgent } from './algorithms.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
-
-export const ALGORITHMS = ['dqn'] as const;
-export const PRESETS = ['default', 'rainbow'] as const;
 /** Evaluation episode i is reset with seed EVAL_SEED + i, so evaluations are repeatable. */
 export const EVAL_SEED = 10_000;
 
 /** What `train` records in run.json so `resume` and `eval` can rebuild the run. */
 export interface RunSpec {
   version: 1;
-  algorithm: (typeof ALGORITHMS)[number];
+  /** A key of ALGORITHM_TABLE. */
+  algorithm: string;
   env: string;
   seed: number;
-  preset: (typeof PRESETS)[number];
+  /** One of the algorithm's presets. */
+  preset: string;
   /** Total env steps the run aims for (raised by `resume --steps`). */
   steps: number;
   evalEvery: number;
   evalEpisodes: number;
   logEvery: number;
   /** Config fields set from flags. */
-  overrides: Partial<Pick<DqnConfig, 'learningRate' | 'batchSize' | 'bufferSize' | 'gamma'>>;
+  overrides: Record<string, JsonValue>;
 }
 
-type TrainEnv = Parameters<DQN['learn']>[0]['env'];
-type EvalEnv = Env<Float32Array, number>;
+type EvalEnv = Env<Float32Array, unknown>;
 
 export const runFile = (dir: string): string => join(dir, 'run.json');
 export const checkpointDir = (dir: string): string => join(dir, 'checkpoint');
 
-/** The agent's config for a run; a config validation error becomes a one-line UsageError. */
-export function dqnConfigFor(run: RunSpec): DqnConfig {
+/** The table entry of a run's algorithm. */
+export function algorithmOf(run: Pick<RunSpec, 'algorithm'>): AlgorithmEntry {
+  const entry = ALGORITHM_TABLE[run.algorithm];
+  if (entry === undefined) throw new UsageError(`unknown algorithm '${run.algorithm}': choose one of ${ALGORITHMS.join(', ')}`);
+  return entry;
+}
+
+/** A new agent for a run; a config validation error becomes a one-line UsageError. */
+export function createAgent(run: RunSpec): CliAgent {
   try {
-    const overrides = { ...run.overrides, seed: run.seed };
-    return run.preset === 'rainbow' ? rainbow(overrides) : dqnConfig(overrides);
+    return algorithmOf(run).create({ ...run.overrides, seed: run.seed }, run.preset);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
@@ -52,7 +57,7 @@ export async function readRun(dir: string): Promise<RunSpec> {
     throw new UsageError(`no run at '${dir}': ${runFile(dir)} is missing (create one with 'tfrl train')`);
   }
   const run = JSON.parse(text) as RunSpec;
-  if (run.version !== 1 || !(ALGORITHMS as readonly string[]).includes(run.algorithm)) {
+  if (run.version !== 1 || !ALGORITHMS.includes(run.algorithm)) {
     throw new UsageError(`${runFile(dir)}: not a run this tfrl can read`);
   }
   return run;
@@ -67,8 +72,9 @@ export function formatEval(result: EvaluationResult): string {
   return `${result.meanReturn.toFixed(2)} ± ${result.stdReturn.toFixed(2)}`;
 }
 
-export function evaluate(agent: DQN, env: EvalEnv, episodes: number): EvaluationResult {
-  return evaluatePolicy(env, agent, { episodes, seed: EVAL_SEED, deterministic: true });
+export function evaluate(run: Pick<RunSpec, 'algorithm'>, agent: CliAgent, env: EvalEnv, episodes: number): EvaluationResult {
+  const policy = algorithmOf(run).evaluationPolicy?.(agent) ?? (agent as Policy<Float32Array, unknown>);
+  return evaluatePolicy(env, policy, { episodes, seed: EVAL_SEED, deterministic: true });
 }
 
 export const makeEvalEnv = (id: string): EvalEnv => makeEnv(id) as unknown as EvalEnv;
@@ -78,8 +84,8 @@ export const makeEvalEnv = (id: string): EvalEnv => makeEnv(id) as unknown as Ev
  * logging to metrics.jsonl / metrics.csv (appended to when continuing), evaluating and saving a
  * checkpoint every `evalEvery` steps and at the end.
  */
-export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRun: boolean, io: CliIo): Promise<void> {
-  const env = makeEnv(run.env) as unknown as TrainEnv;
+export async function trainRun(agent: CliAgent, run: RunSpec, dir: string, continueRun: boolean, io: CliIo): Promise<void> {
+  const env = makeEnv(run.env) as never;
   const evalEnv = makeEvalEnv(run.env);
   const jsonlSink = fileSink(join(dir, 'metrics.jsonl'), { append: continueRun });
   const csvSink = fileSink(join(dir, 'metrics.csv'), { append: continueRun });
@@ -97,6 +103,8 @@ export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRu
     await agent.save(checkpointDir(dir));
     lastSaved = step;
   };
+  // Vector envs advance several steps at a time: log and evaluate when a multiple is crossed.
+  const next = { log: nextMultiple(agent.steps, run.logEvery), evaluation: nextMultiple(agent.steps, run.evalEvery) };
   const callback: Callback = {
     onUpdate(_state, metrics) {
       lastUpdate = {};
@@ -104,19 +112,22 @@ export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRu
     },
     async onStep(state) {
       bar.update({ step: state.step, recentReturn: state.recentReturn, episodes: state.episodes });
-      if (state.step % run.logEvery === 0) {
+      if (state.step >= next.log) {
+        next.log = nextMultiple(state.step, run.logEvery);
         const seconds = (performance.now() - started.time) / 1000;
+        const exploration = (agent as { explorationRate?: unknown }).explorationRate;
         log(state.step, {
           ...lastUpdate,
           episodes: state.episodes,
           updates: state.updates,
           recent_return: state.recentReturn,
           steps_per_second: seconds > 0 ? (state.step - started.step) / seconds : Number.NaN,
-          exploration_rate: agent.explorationRate,
+          ...(typeof exploration === 'number' ? { exploration_rate: exploration } : {}),
         });
       }
-      if (state.step % run.evalEvery === 0) {
-        const result = evaluate(agent, evalEnv, run.evalEpisodes);
+      if (state.step >= next.evaluation) {
+        next.evaluation = nextMultiple(state.step, run.evalEvery);
+        const result = evaluate(run, agent, evalEnv, run.evalEpisodes);
         log(state.step, { eval_mean_return: result.meanReturn, eval_std_return: result.stdReturn, eval_mean_length: result.meanLength });
         io.stdout.write(`${io.stderr.isTTY === true ? '\n' : ''}step ${state.step}: eval ${formatEval(result)}\n`);
         await save(state.step);
@@ -131,6 +142,9 @@ export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRu
     // episodes and carries on the schedules, replay buffer and counters as saved.
     await agent.learn({ env, totalSteps: remaining, callbacks: [callback], continueRun: continueRun ? 'new-episodes' : false });
     bar.end();
+    const seconds = (performance.now() - started.time) / 1000;
+    const steps = agent.steps - started.step;
+    io.stdout.write(`${steps} steps in ${seconds.toFixed(1)} s (${Math.round(steps / Math.max(seconds, 1e-9))} steps/s)\n`);
     if (lastSaved !== agent.steps) await save(agent.steps);
     io.stdout.write(`saved ${checkpointDir(dir)} at step ${agent.steps}\n`);
   } finally {
@@ -138,4 +152,9 @@ export async function trainRun(agent: DQN, run: RunSpec, dir: string, continueRu
     (env as { close?: () => void }).close?.();
     evalEnv.close?.();
   }
+}
+
+/** The first multiple of `every` above `step`. */
+function nextMultiple(step: number, every: number): number {
+  return (Math.floor(step / every) + 1) * every;
 }
