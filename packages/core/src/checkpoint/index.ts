@@ -40,3 +40,5 @@ export {
   type NumericDtype,
   type TypedArrayOf,
 } from './checkpoint.js';
+export { CHECKPOINT_MANIFEST_FILE, checkpointFromFiles, checkpointToFiles } from './files.js';
+export { unzipFiles, zipFiles } from './zip.js';
