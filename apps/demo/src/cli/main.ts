@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@tfrl/backend-node-gpu';
 import type { JsonValue } from '@tfrl/core';
 import { listEnvs, makeEnv } from '@tfrl/envs';
-import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry } from './algorithms.js';
+import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry } from '../algorithms.js';
 import { UsageError, choice, floatFlag, intFlag, parseFlags } from './args.js';
-import { algorithmOf, checkpointDir, createAgent, evaluate, formatEval, makeEvalEnv, readRun, trainRun, writeRun, type RunSpec } from './run.js';
+import { createAgent, loadAgent, evaluate, formatEval, makeEvalEnv, readRun, trainRun, writeRun, type RunSpec } from './run.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo, Writable } from './io.js';
@@ -148,7 +148,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const episodes = intFlag(values, 'episodes', 1) ?? 20;
   const run = await readRun(dir);
   await ensureBackend();
-  const agent = await algorithmOf(run).load(checkpointDir(dir));
+  const agent = await loadAgent(run, dir);
   const env = makeEvalEnv(run.env);
   try {
     const result = evaluate(run, agent, env, episodes);
@@ -166,7 +166,7 @@ async function resume(args: string[], io: CliIo): Promise<number> {
   const run = await readRun(dir);
   const steps = intFlag(values, 'steps', 1);
   await ensureBackend();
-  const agent = await algorithmOf(run).load(checkpointDir(dir));
+  const agent = await loadAgent(run, dir);
   try {
     const target = steps ?? run.steps;
     if (target < agent.steps) throw new UsageError(`--steps ${target} is below the ${agent.steps} steps the run already took`);

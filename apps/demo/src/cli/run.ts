@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvLogger, JsonlLogger, evaluatePolicy, textProgressBar, type Callback, type Env, type EvaluationResult, type Policy } from '@tfrl/core';
-import { fileSink } from '@tfrl/core/node';
+import { directoryCheckpointStore, fileSink } from '@tfrl/core/node';
 import { makeEnv } from '@tfrl/envs';
 import type { JsonValue } from '@tfrl/core';
-import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry, type CliAgent } from './algorithms.js';
+import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry, type CliAgent } from '../algorithms.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 /** Evaluation episode i is reset with seed EVAL_SEED + i, so evaluations are repeatable. */
@@ -32,6 +32,12 @@ type EvalEnv = Env<Float32Array, unknown>;
 
 export const runFile = (dir: string): string => join(dir, 'run.json');
 export const checkpointDir = (dir: string): string => join(dir, 'checkpoint');
+
+/** The agent a run's checkpoint holds. */
+export async function loadAgent(run: RunSpec, dir: string): Promise<CliAgent> {
+  const cp = await directoryCheckpointStore(checkpointDir(dir)).read();
+  return algorithmOf(run).fromCheckpoint(cp);
+}
 
 /** The table entry of a run's algorithm. */
 export function algorithmOf(run: Pick<RunSpec, 'algorithm'>): AlgorithmEntry {

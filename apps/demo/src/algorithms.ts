@@ -1,17 +1,18 @@
-import type { ActOptions, Callback, Policy, TrainReport } from '@tfrl/core';
+import type { ActOptions, Callback, Checkpoint, CheckpointStore, Policy, TrainReport } from '@tfrl/core';
 import { DQN, defaultDqnConfig, dqnConfig, rainbow } from '@tfrl/value-based';
 
-/** What the command needs of an agent: every tfrl agent class has this shape. */
+/** What the command and the page need of an agent: every tfrl agent class has this shape. */
 export interface CliAgent {
   readonly steps: number;
   readonly updates: number;
   learn(options: { env: never; totalSteps: number; callbacks?: readonly Callback[]; continueRun?: boolean | 'new-episodes' }): Promise<TrainReport>;
   act(observation: Float32Array, options?: ActOptions): unknown;
-  save(dir: string): Promise<void>;
+  save(target: string | CheckpointStore): Promise<void>;
+  toCheckpoint(): Checkpoint;
   dispose(): void;
 }
 
-/** One algorithm the command can train. */
+/** One algorithm the command and the page can train. */
 export interface AlgorithmEntry {
   readonly name: string;
   /** One line for `tfrl help`. */
@@ -24,7 +25,8 @@ export interface AlgorithmEntry {
   readonly defaults: Readonly<Record<string, unknown>>;
   /** A new agent; throws a RangeError naming a bad config field. */
   create(config: Record<string, unknown>, preset: string): CliAgent;
-  load(dir: string): Promise<CliAgent>;
+  /** The agent a checkpoint holds; throws a CheckpointError when it is not one of this algorithm. */
+  fromCheckpoint(cp: Checkpoint): CliAgent;
   /** The policy evaluation runs (default: the agent itself). */
   evaluationPolicy?(agent: CliAgent): Policy<Float32Array, unknown>;
 }
@@ -38,10 +40,10 @@ const dqn: AlgorithmEntry = {
   presets: ['default', 'rainbow'],
   defaults: defaultDqnConfig as unknown as Record<string, unknown>,
   create: (config, preset) => asAgent(new DQN(preset === 'rainbow' ? rainbow(config) : dqnConfig(config))),
-  load: async (dir) => asAgent(await DQN.load(dir)),
+  fromCheckpoint: (cp) => asAgent(DQN.fromCheckpoint(cp)),
 };
 
-/** Every algorithm `tfrl train` knows, by name. */
+/** Every algorithm `tfrl train` and the page know, by name. */
 export const ALGORITHM_TABLE: Readonly<Record<string, AlgorithmEntry>> = Object.fromEntries([dqn].map((entry) => [entry.name, entry]));
 
 export const ALGORITHMS: readonly string[] = Object.keys(ALGORITHM_TABLE);
