@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'nn/index': 'src/nn/index.ts', 'node/index': 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', 'nn/index': 'src/nn/index.ts', 'node/index': 'src/node/index.ts', 'node/browser': 'src/node/browser.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

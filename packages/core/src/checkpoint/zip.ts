@@ -120,6 +120,6 @@ export async function unzipFiles(archive: Uint8Array): Promise<Map<string, Uint8
 async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   const Stream = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> }).DecompressionStream;
   if (Stream === undefined) throw new RangeError('unzipFiles: deflated entries need DecompressionStream, which this platform lacks');
-  const stream = new Blob([bytes]).stream().pipeThrough(new Stream('deflate-raw'));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new Stream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
