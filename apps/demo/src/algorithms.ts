@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { ActOptions, Callback, Checkpoint, CheckpointStore, Policy, TrainReport } from '@tfrl/core';
 import { DQN, defaultDqnConfig, dqnConfig, rainbow } from '@tfrl/value-based';
 
@@ -27,6 +28,8 @@ export interface AlgorithmEntry {
   create(config: Record<string, unknown>, preset: string): CliAgent;
   /** The agent a checkpoint holds; throws a CheckpointError when it is not one of this algorithm. */
   fromCheckpoint(cp: Checkpoint): CliAgent;
+  /** V(s) or max_a Q(s, a) of one observation, for the page's value heat-map. */
+  stateValue?(agent: CliAgent, observation: Float32Array): number;
   /** The policy evaluation runs (default: the agent itself). */
   evaluationPolicy?(agent: CliAgent): Policy<Float32Array, unknown>;
 }
@@ -41,7 +44,20 @@ const dqn: AlgorithmEntry = {
   defaults: defaultDqnConfig as unknown as Record<string, unknown>,
   create: (config, preset) => asAgent(new DQN(preset === 'rainbow' ? rainbow(config) : dqnConfig(config))),
   fromCheckpoint: (cp) => asAgent(DQN.fromCheckpoint(cp)),
+  stateValue: (agent, observation) => {
+    const network = (agent as unknown as DQN).network;
+    if (network === null) return Number.NaN;
+    return readScalar(() => tf.max(network.qValues(tf.tensor2d(observation, [1, observation.length]))) as tf.Scalar);
+  },
 };
+
+/** The value of a scalar computed in tf.tidy. */
+function readScalar(f: () => tf.Scalar): number {
+  const scalar = tf.tidy(f);
+  const value = scalar.dataSync()[0]!;
+  scalar.dispose();
+  return value;
+}
 
 /** Every algorithm `tfrl train` and the page know, by name. */
 export const ALGORITHM_TABLE: Readonly<Record<string, AlgorithmEntry>> = Object.fromEntries([dqn].map((entry) => [entry.name, entry]));
