@@ -226,6 +226,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       fillAlgorithms();
       ui.algorithm.value = message.spec.algorithm;
       fillAlgorithmDetails();
+      ui.seed.value = String(message.spec.seed);
       break;
     case 'exported': {
       const url = URL.createObjectURL(new Blob([message.bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
