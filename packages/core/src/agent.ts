@@ -14,6 +14,11 @@ export interface ActOptions {
 export interface Policy<O = unknown, A = unknown> {
   readonly apiVersion?: typeof POLICY_API_VERSION;
   act(observation: O, options?: ActOptions): A;
+  /**
+   * Forgets what the policy remembers of the episode (a recurrent policy's hidden state).
+   * Evaluators call it after every env reset; stateless policies leave it out.
+   */
+  resetState?(): void;
 }
 
 /** Scalar training figures of one update, e.g. `{ loss: 0.3, qMean: 12 }`. */

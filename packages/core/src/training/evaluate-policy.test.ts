@@ -70,6 +70,30 @@ describe('evaluatePolicy', () => {
     expect(policy.calls.every((o) => o?.deterministic === true)).toBe(true);
   });
 
+  it('resets a stateful policy at the start of every episode, before its first action', () => {
+    const env = new Corridor();
+    const log: string[] = [];
+    // Moves right only on the first step of an episode: without resets it would stall.
+    let fresh = false;
+    const policy: Policy<number, number> = {
+      act() {
+        log.push('act');
+        const action = fresh ? 1 : 0;
+        fresh = false;
+        return action;
+      },
+      resetState() {
+        log.push('reset');
+        fresh = true;
+      },
+    };
+    const result = evaluatePolicy(env, policy, { episodes: 2, seed: 3, maxStepsPerEpisode: 5, onStepLimit: 'truncate' });
+    expect(log.slice(0, 2)).toEqual(['reset', 'act']);
+    expect(log.filter((e) => e === 'reset')).toHaveLength(2);
+    expect(log[log.indexOf('reset', 1) + 1]).toBe('act');
+    expect(result.lengths).toEqual([5, 5]);
+  });
+
   it('defaults to 10 unseeded episodes; passes deterministic: false through', () => {
     const env = new Corridor();
     const policy = constant(1);

@@ -54,6 +54,7 @@ export function evaluatePolicy<O, A>(env: Env<O, A>, policy: Policy<O, A>, optio
   const lengths: number[] = [];
   for (let episode = 0; episode < episodes; episode++) {
     let { observation } = env.reset(seed === undefined ? undefined : { seed: seed + episode });
+    policy.resetState?.(); // a recurrent policy starts each episode with a fresh memory
     let episodeReturn = 0;
     let length = 0;
     for (;;) {
