@@ -1,5 +1,5 @@
 import type { Env, JsonValue, Metrics, ResetOptions, ResetResult, StepResult, TrainReport } from '@tfrl/core';
-import { OneHotObservation, makeEnv } from '@tfrl/envs';
+import { OneHotObservation, SyncVectorEnv, makeEnv } from '@tfrl/envs';
 import { ALGORITHM_TABLE, type CliAgent } from './algorithms.js';
 
 /** The envs the page offers (GridWorld is fed to networks one-hot, as the book does). */
@@ -16,6 +16,8 @@ export interface SessionSpec {
   config: Record<string, JsonValue>;
   /** Env steps to train for. */
   steps: number;
+  /** Sub-envs (default: the algorithm's). */
+  envs?: number;
 }
 
 /** One finished training episode. */
@@ -57,12 +59,13 @@ export class ObservedEnv<A> implements Env<Float32Array, A> {
   readonly actionSpace;
   private episodeReturn = 0;
   private episodeLength = 0;
-  private steps = 0;
   latest: Float32Array = new Float32Array(0);
 
+  /** `counter` counts steps over every env sharing it (the sub-envs of one vector env). */
   constructor(
     private readonly env: Env<Float32Array, A>,
     private readonly onEpisode: (episode: EpisodeRecord) => void,
+    private readonly counter: { steps: number } = { steps: 0 },
   ) {
     this.observationSpace = env.observationSpace;
     this.actionSpace = env.actionSpace;
@@ -78,11 +81,11 @@ export class ObservedEnv<A> implements Env<Float32Array, A> {
 
   step(action: A): StepResult<Float32Array> {
     const result = this.env.step(action);
-    this.steps++;
+    this.counter.steps++;
     this.episodeReturn += result.reward;
     this.episodeLength++;
     this.latest = result.observation;
-    if (result.terminated || result.truncated) this.onEpisode({ step: this.steps, return: this.episodeReturn, length: this.episodeLength });
+    if (result.terminated || result.truncated) this.onEpisode({ step: this.counter.steps, return: this.episodeReturn, length: this.episodeLength });
     return result;
   }
 
@@ -97,7 +100,10 @@ export class ObservedEnv<A> implements Env<Float32Array, A> {
  * the same backend gives the same metrics in both.
  */
 export async function runSession(agent: CliAgent, spec: SessionSpec, hooks: SessionHooks = {}): Promise<TrainReport> {
-  const env = new ObservedEnv(makeSessionEnv(spec.env), (episode) => hooks.onEpisode?.(episode));
+  const numEnvs = spec.envs ?? ALGORITHM_TABLE[spec.algorithm]?.numEnvs ?? 1;
+  const counter = { steps: 0 };
+  const observed = Array.from({ length: numEnvs }, () => new ObservedEnv(makeSessionEnv(spec.env), (episode) => hooks.onEpisode?.(episode), counter));
+  const env = numEnvs === 1 ? observed[0]! : new SyncVectorEnv(observed.map((sub) => () => sub));
   try {
     return await agent.learn({
       env: env as never,
@@ -108,11 +114,11 @@ export async function runSession(agent: CliAgent, spec: SessionSpec, hooks: Sess
             hooks.onUpdate?.(state.step, metrics);
             return true;
           },
-          onStep: async (state) => (await hooks.onStep?.(state.step, env.latest)) !== false,
+          onStep: async (state) => (await hooks.onStep?.(state.step, observed[0]!.latest)) !== false,
         },
       ],
     });
   } finally {
-    env.close();
+    await env.close();
   }
 }

@@ -148,3 +148,53 @@ describe('tfrl train / eval / resume', () => {
     expect(after.length).toBeGreaterThan(lines.length);
   });
 });
+
+/** A short run of every algorithm through the command: [algorithm, env, extra flags]. */
+const SHORT_RUNS: [string, string, string[]][] = [
+  ['a2c', 'CartPole-v1', ['--steps', '240', '--envs', '2', '--set', 'hiddenSizes=[16]']],
+  ['trpo', 'CartPole-v1', ['--steps', '256', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--set', 'valueBatchSize=32']],
+  ['trpo', 'Pendulum-v1', ['--steps', '128', '--envs', '2', '--preset', 'npg', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--set', 'valueBatchSize=32']],
+  ['a3c', 'CartPole-v1', ['--steps', '200', '--set', 'numWorkers=2', '--set', 'hiddenSizes=[16]', '--set', 'workerBackend="cpu"']],
+  ['ppo', 'CartPole-v1', ['--steps', '256', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--batch-size', '32', '--set', 'nEpochs=2']],
+  ['ppo', 'Pendulum-v1', ['--steps', '128', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--batch-size', '32', '--set', 'nEpochs=2']],
+  ['sac', 'Pendulum-v1', ['--steps', '240', '--set', 'learningStarts=100', '--batch-size', '16', '--set', 'hiddenSizes=[16]']],
+  ['off-policy-ac', 'Pendulum-v1', ['--steps', '240', '--set', 'learningStarts=100', '--batch-size', '16', '--set', 'hiddenSizes=[16]']],
+  ['td3', 'Pendulum-v1', ['--steps', '240', '--set', 'learningStarts=100', '--batch-size', '16', '--set', 'hiddenSizes=[16]']],
+  ['ddpg', 'MountainCarContinuous-v0', ['--steps', '240', '--set', 'learningStarts=100', '--batch-size', '16', '--set', 'hiddenSizes=[16]']],
+];
+
+describe('every algorithm through the command', () => {
+  let root = '';
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'tfrl-cli-all-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it.each(SHORT_RUNS)('%s on %s: train, eval, resume', async (algorithm, env, flags) => {
+    const dir = join(root, `${algorithm}-${env}-${flags.join('').length}`);
+    const steps = Number(flags[flags.indexOf('--steps') + 1]);
+    const train = await run('train', algorithm, '--env', env, '--seed', '3', '--out', dir, '--eval-every', String(steps), '--eval-episodes', '1', ...flags);
+    expect(train.stderr).not.toMatch(/^tfrl: (?!training)/m);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/steps in \d+\.\d s \(\d+ steps\/s\)/);
+    expect(train.stdout).toMatch(new RegExp(`step ${steps}: eval `));
+    const evaluated = await run('eval', dir, '--episodes', '1');
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toMatch(/over 1 episodes/);
+    const resumed = await run('resume', dir, '--steps', String(2 * steps));
+    expect(resumed.stderr).not.toMatch(/^tfrl: (?!resuming)/m);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`saved .* at step ${2 * steps}`));
+  });
+
+  it('refuses an env whose actions the algorithm cannot take, and flags it has no field for', async () => {
+    const box = await run('train', 'td3', '--env', 'CartPole-v1', '--out', join(root, 'x'));
+    expect(box.code).toBe(2);
+    expect(box.stderr).toMatch(/td3 needs Box actions; CartPole-v1 has Discrete/);
+    const field = await run('train', 'a2c', '--env', 'CartPole-v1', '--out', join(root, 'x'), '--buffer-size', '10');
+    expect(field.code).toBe(2);
+    expect(field.stderr).toContain('--buffer-size: a2c has no bufferSize');
+  });
+});

@@ -16,7 +16,7 @@ export const COMMANDS = ['train', 'eval', 'resume', 'help'] as const;
 const USAGE = `usage:
   tfrl train <algorithm> --env CartPole-v1 --steps 50000 --seed 1 --out runs/cartpole-dqn
                  [--preset rainbow] [--eval-every 5000] [--eval-episodes 10] [--log-every 1000]
-                 [--lr X] [--batch-size N] [--buffer-size N] [--gamma X] [--set field=value ...]
+                 [--lr X] [--batch-size N] [--buffer-size N] [--gamma X] [--envs N] [--set field=value ...]
   tfrl eval <run> [--episodes 20]
   tfrl resume <run> [--steps N]
 algorithms:
@@ -85,6 +85,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
       'buffer-size': { type: 'string' },
       gamma: { type: 'string' },
       set: { type: 'string', multiple: true },
+      envs: { type: 'string' },
     },
     true,
   );
@@ -123,6 +124,8 @@ async function train(args: string[], io: CliIo): Promise<number> {
     logEvery: intFlag(values, 'log-every', 1) ?? 1_000,
     overrides,
   };
+  const envs = intFlag(values, 'envs', 1);
+  if (envs !== undefined) run.envs = envs;
   await ensureBackend();
   const agent = createAgent(run); // validates the config before anything is written
   await writeRun(out, run);

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvLogger, JsonlLogger, evaluatePolicy, textProgressBar, type Callback, type Env, type EvaluationResult, type Policy } from '@tfrl/core';
 import { directoryCheckpointStore, fileSink } from '@tfrl/core/node';
-import { makeEnv } from '@tfrl/envs';
+import { SyncVectorEnv, makeEnv } from '@tfrl/envs';
 import type { JsonValue } from '@tfrl/core';
 import { ALGORITHMS, ALGORITHM_TABLE, type AlgorithmEntry, type CliAgent } from '../algorithms.js';
 import { UsageError } from './args.js';
@@ -26,6 +26,8 @@ export interface RunSpec {
   logEvery: number;
   /** Config fields set from flags. */
   overrides: Record<string, JsonValue>;
+  /** Sub-envs trained on (default: the algorithm's). */
+  envs?: number;
 }
 
 type EvalEnv = Env<Float32Array, unknown>;
@@ -91,7 +93,8 @@ export const makeEvalEnv = (id: string): EvalEnv => makeEnv(id) as unknown as Ev
  * checkpoint every `evalEvery` steps and at the end.
  */
 export async function trainRun(agent: CliAgent, run: RunSpec, dir: string, continueRun: boolean, io: CliIo): Promise<void> {
-  const env = makeEnv(run.env) as never;
+  const entry = algorithmOf(run);
+  const env = (entry.trainEnv?.(run.env) ?? makeTrainEnv(run.env, run.envs ?? entry.numEnvs)) as never;
   const evalEnv = makeEvalEnv(run.env);
   const jsonlSink = fileSink(join(dir, 'metrics.jsonl'), { append: continueRun });
   const csvSink = fileSink(join(dir, 'metrics.csv'), { append: continueRun });
@@ -155,7 +158,7 @@ export async function trainRun(agent: CliAgent, run: RunSpec, dir: string, conti
     io.stdout.write(`saved ${checkpointDir(dir)} at step ${agent.steps}\n`);
   } finally {
     await Promise.allSettled([jsonl.close(), csv.close()]);
-    (env as { close?: () => void }).close?.();
+    await (env as { close?: () => unknown }).close?.();
     evalEnv.close?.();
   }
 }
@@ -163,4 +166,9 @@ export async function trainRun(agent: CliAgent, run: RunSpec, dir: string, conti
 /** The first multiple of `every` above `step`. */
 function nextMultiple(step: number, every: number): number {
   return (Math.floor(step / every) + 1) * every;
+}
+
+/** One env, or a SyncVectorEnv of `numEnvs` when more than one. */
+export function makeTrainEnv(id: string, numEnvs: number): Env<unknown, unknown> | SyncVectorEnv<unknown, unknown> {
+  return numEnvs === 1 ? makeEnv(id) : new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => makeEnv(id)));
 }

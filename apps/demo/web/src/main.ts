@@ -103,13 +103,17 @@ function fillAlgorithms(): void {
   const previous = ui.algorithm.value;
   ui.algorithm.replaceChildren(
     ...ready!.algorithms.map((a) => {
-      const option = new Option(a.name, a.name);
-      option.disabled = !a.actions.includes(envActions);
-      option.title = option.disabled ? `${a.name} needs ${a.actions.join(' or ')} actions` : a.summary;
+      const option = new Option(a.nodeOnly ? `${a.name} (Node only)` : a.name, a.name);
+      option.disabled = a.nodeOnly || !a.actions.includes(envActions);
+      option.title = a.nodeOnly
+        ? `${a.name} runs its workers as Node worker threads: use 'tfrl train ${a.name}'`
+        : option.disabled
+          ? `${a.name} needs ${a.actions.join(' or ')} actions`
+          : a.summary;
       return option;
     }),
   );
-  const usable = ready!.algorithms.filter((a) => a.actions.includes(envActions)).map((a) => a.name);
+  const usable = ready!.algorithms.filter((a) => !a.nodeOnly && a.actions.includes(envActions)).map((a) => a.name);
   ui.algorithm.value = usable.includes(previous) ? previous : usable[0] ?? '';
   fillAlgorithmDetails();
 }

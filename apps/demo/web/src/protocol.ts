@@ -28,7 +28,7 @@ export interface Frame {
 
 /** Messages from the worker to the page. */
 export type FromWorker =
-  | { type: 'ready'; backends: BackendName[]; algorithms: { name: string; summary: string; actions: string[]; presets: string[]; defaults: Record<string, JsonValue> }[]; envs: { id: string; actions: string }[] }
+  | { type: 'ready'; backends: BackendName[]; algorithms: { name: string; summary: string; actions: string[]; presets: string[]; defaults: Record<string, JsonValue>; nodeOnly: boolean }[]; envs: { id: string; actions: string }[] }
   | { type: 'started'; backend: BackendName; spec: SessionSpec }
   | { type: 'progress'; step: number; episodes: number; stepsPerSecond: number; recentReturn: number }
   | { type: 'episode'; episode: EpisodeRecord }

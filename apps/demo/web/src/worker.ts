@@ -210,6 +210,7 @@ async function handle(message: ToWorker): Promise<void> {
         actions: [...entry.actions],
         presets: [...entry.presets],
         defaults: JSON.parse(JSON.stringify(entry.defaults)) as Record<string, JsonValue>,
+        nodeOnly: entry.nodeOnly === true,
       }));
       const envs = PAGE_ENVS.map((id) => {
         const env = makeSessionEnv(id);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfrl/core';
-import { CategoricalDistribution, DiagGaussian, mlp, type LinearActivation, type Mlp } from '@tfrl/core/nn';
+import { CategoricalDistribution, DiagGaussian, createVariable, mlp, type LinearActivation, type Mlp } from '@tfrl/core/nn';
 import type { ActionSpec } from './action-spec.js';
 
 /**
@@ -107,7 +107,7 @@ export class ActorCritic {
     }
     scaleLastLayer(this.policyNet, 0.01);
     this.logStd =
-      action.kind === 'box' ? tf.variable(tf.fill([action.size], config.logStdInit), true, `${name}/log_std`) : null;
+      action.kind === 'box' ? createVariable(new Float32Array(action.size).fill(config.logStdInit), [action.size], `${name}/log_std`) : null;
   }
 
   /** π(·|s) and V(s) in one pass (the trunk runs once). */

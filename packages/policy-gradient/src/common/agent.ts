@@ -3,7 +3,7 @@ import type { ActOptions, AnyEnv, Callback, Checkpoint, CheckpointStore, TrainRe
 /** Options of every agent's `learn` in this package. */
 export interface PolicyGradientLearnOptions {
   /** One env or a vector env. */
-  env: AnyEnv<number> | AnyEnv<Float32Array>;
+  env: AnyEnv<unknown> | AnyEnv<number> | AnyEnv<Float32Array>;
   /** Env steps to take in this call, counted over all sub-envs. */
   totalSteps: number;
   callbacks?: readonly Callback[];

@@ -1,0 +1,155 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError, type Checkpoint, type JsonObject, type RngState } from '@tfrl/core';
+import type { AdamState } from '@tfrl/core/nn';
+import { actionSpecFromJSON, actionSpecToJSON, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
+import { AgentCheckpoint, writeAgentCheckpoint } from '../common/checkpoint.js';
+import { Collection } from '../common/collection.js';
+import { a2cConfig, type A2cConfig } from './config.js';
+
+const ALGORITHM = 'a2c';
+const CONTEXT = `not a usable ${ALGORITHM} checkpoint`;
+
+/** What the networks were built for. */
+export interface A2cModelSpec {
+  readonly observationSize: number;
+  readonly action: ActionSpec;
+}
+
+/** Progress counters of an A2C agent. */
+export interface A2cCounters {
+  /** Env steps over all runs. */
+  steps: number;
+  /** Episodes finished over all runs. */
+  episodes: number;
+  /** Gradient updates over all runs. */
+  updates: number;
+  /** `steps` when the current run began (schedules run from here)… */
+  runStart: number;
+  /** …to here. */
+  runEnd: number;
+}
+
+const COUNTERS = ['steps', 'episodes', 'updates', 'runStart', 'runEnd'] as const;
+
+/** The run in progress as saved: episodes in flight and the partial rollout. */
+export interface A2cSavedRun {
+  readonly collection: Collection;
+  /** {@link RolloutBuffer.snapshot} bytes. */
+  readonly rollout: Uint8Array;
+  /** [nSteps × numEnvs] */
+  readonly truncatedNextValues: Float32Array;
+}
+
+/** Everything {@link writeA2cCheckpoint} stores. */
+export interface A2cCheckpointInput {
+  readonly config: A2cConfig;
+  readonly spec: A2cModelSpec;
+  readonly rngState: RngState;
+  readonly counters: A2cCounters;
+  /** The ActorCritic's variables (trainableVariables order). */
+  readonly variables: readonly tf.Variable[];
+  readonly adam: AdamState;
+  readonly run: A2cSavedRun | null;
+}
+
+/**
+ * The package's checkpoint layout (`writeAgentCheckpoint`): blobs `policy.<k>` (weights), `adam.m/v`,
+ * and with a run in progress `observations` (in flight), `rollout` (the partial rollout) and
+ * `truncatedNextValues`; the model spec and episode statistics in `extra`.
+ */
+export function writeA2cCheckpoint(input: A2cCheckpointInput): Checkpoint {
+  const { run, spec } = input;
+  const extra: JsonObject = { model: { observationSize: spec.observationSize, action: actionSpecToJSON(spec.action) as unknown as JsonObject } };
+  if (run !== null) extra.collection = run.collection.toJSON();
+  return writeAgentCheckpoint({
+    algorithm: ALGORITHM,
+    config: input.config as unknown as JsonObject,
+    rngState: input.rngState,
+    counters: { ...input.counters },
+    variables: { policy: input.variables },
+    optimizers: { adam: input.adam },
+    blobs:
+      run === null
+        ? {}
+        : {
+            observations: Float32Array.from(run.collection.observations),
+            rollout: { bytes: run.rollout },
+            truncatedNextValues: Float32Array.from(run.truncatedNextValues),
+          },
+    extra,
+  });
+}
+
+/** A checked view of an A2C checkpoint: header fields read at once, blobs on demand (each check throws a CheckpointError). */
+export interface A2cCheckpointReader {
+  readonly config: A2cConfig;
+  readonly spec: A2cModelSpec;
+  readonly counters: A2cCounters;
+  readonly rngState: RngState;
+  restoreVariables(variables: readonly tf.Variable[]): void;
+  adam(variables: readonly tf.Variable[]): AdamState;
+  run(): A2cSavedRun | null;
+  /** `error` as a CheckpointError (others, e.g. a rollout snapshot of another shape, are wrapped). */
+  wrap(error: unknown): unknown;
+}
+
+/** Reads and checks the header of an A2C checkpoint (algorithm, config, model spec, counters). */
+export function readA2cCheckpoint(cp: Checkpoint): A2cCheckpointReader {
+  const checkpoint = new AgentCheckpoint(cp, ALGORITHM);
+  const fail = (problem: string): never => {
+    throw new CheckpointError(CONTEXT, [problem]);
+  };
+  let config: A2cConfig;
+  try {
+    config = a2cConfig(checkpoint.config as unknown as Partial<A2cConfig>);
+  } catch (error) {
+    return fail(`config: ${(error as Error).message}`);
+  }
+  const spec = readSpec(checkpoint.extra.model, fail);
+  const counters = checkpoint.counters(COUNTERS);
+  const wrap = (error: unknown): unknown => (error instanceof CheckpointError ? error : new CheckpointError(CONTEXT, [(error as Error).message]));
+  return {
+    config,
+    spec,
+    counters,
+    rngState: checkpoint.rngState,
+    restoreVariables: (variables) => checkpoint.restoreVariables('policy', variables),
+    adam: (variables) => checkpoint.optimizer('adam', variables.reduce((n, v) => n + v.size, 0)),
+    run() {
+      const json = checkpoint.extra.collection;
+      if (json === undefined) return null;
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('extra.collection must be an object');
+      const numEnvs = (json as JsonObject).numEnvs;
+      if (!Number.isInteger(numEnvs) || (numEnvs as number) < 1) return fail(`extra.collection.numEnvs must be an integer >= 1, got ${String(numEnvs)}`);
+      const rows = numEnvs as number;
+      const observations = checkpoint.float32('observations', [rows * spec.observationSize]);
+      let collection: Collection;
+      try {
+        collection = Collection.fromJSON(json as JsonObject, observations);
+      } catch (error) {
+        return fail(`extra.collection: ${(error as Error).message}`);
+      }
+      return {
+        collection,
+        rollout: checkpoint.bytes('rollout'),
+        truncatedNextValues: checkpoint.float32('truncatedNextValues', [config.nSteps * rows]),
+      };
+    },
+    wrap,
+  };
+}
+
+function readSpec(json: unknown, fail: (problem: string) => never): A2cModelSpec {
+  const model = json as { observationSize?: unknown; action?: ActionSpecJSON } | undefined;
+  if (model === undefined || model === null || typeof model !== 'object') return fail('extra.model is missing');
+  const { observationSize, action } = model;
+  if (!Number.isInteger(observationSize) || (observationSize as number) < 1) return fail(`extra.model.observationSize must be an integer >= 1, got ${String(observationSize)}`);
+  const ok =
+    action !== undefined &&
+    action !== null &&
+    ((action.kind === 'discrete' && Number.isInteger(action.n) && action.n >= 1 && Number.isInteger(action.start)) ||
+      (action.kind === 'box' && Array.isArray(action.shape) && Array.isArray(action.low) && Array.isArray(action.high) &&
+        action.low.length === action.shape.reduce((a, b) => a * b, 1) && action.high.length === action.low.length));
+  if (!ok) return fail(`extra.model.action is not an action space: ${JSON.stringify(action)}`);
+  return { observationSize: observationSize as number, action: actionSpecFromJSON(action) };
+}
