@@ -3,6 +3,15 @@ import type { ActOptions, Callback, Checkpoint, CheckpointStore, Policy, TrainRe
 import {
   A2C,
   A3C,
+  ActorCriticAgent,
+  RecurrentPPO,
+  Reinforce,
+  actorCriticAgentConfig,
+  defaultActorCriticAgentConfig,
+  defaultRecurrentPpoConfig,
+  defaultReinforceConfig,
+  recurrentPpoConfig,
+  reinforceConfig,
   a3cConfig,
   defaultA3cConfig,
   DDPG,
@@ -59,6 +68,8 @@ export interface AlgorithmEntry {
   fromCheckpoint(cp: Checkpoint): CliAgent;
   /** What `learn` takes as its env, when not an env object (A3C: a module its workers import). */
   trainEnv?(envId: string): unknown;
+  /** Further options of `learn` (A3C: the worker script, when TFRL_A3C_WORKER names one). */
+  learnOptions?(): Record<string, unknown>;
   /** Needs Node (worker threads): not offered by the page. */
   readonly nodeOnly?: boolean;
   /** V(s) or max_a Q(s, a) of one observation, for the page's value heat-map. */
@@ -118,6 +129,33 @@ function policyGradient(
   };
 }
 
+const reinforce = policyGradient(
+  'reinforce',
+  'REINFORCE (reward-to-go, learned value baseline by default; 4 envs)',
+  ['discrete', 'box'],
+  4,
+  defaultReinforceConfig,
+  (c) => new Reinforce(reinforceConfig(c)),
+  (cp) => Reinforce.fromCheckpoint(cp),
+);
+const actorCritic = policyGradient(
+  'actor-critic',
+  'One-step actor-critic (TD error as the advantage; 8 envs)',
+  ['discrete', 'box'],
+  8,
+  defaultActorCriticAgentConfig,
+  (c) => new ActorCriticAgent(actorCriticAgentConfig(c)),
+  (cp) => ActorCriticAgent.fromCheckpoint(cp),
+);
+const recurrentPpo = policyGradient(
+  'recurrent-ppo',
+  'PPO with a GRU policy and value, for partially observed envs (8 envs)',
+  ['discrete', 'box'],
+  8,
+  defaultRecurrentPpoConfig,
+  (c) => new RecurrentPPO(recurrentPpoConfig(c)),
+  (cp) => RecurrentPPO.fromCheckpoint(cp),
+);
 const a2c = policyGradient('a2c', 'Advantage Actor-Critic, synchronous (8 envs)', ['discrete', 'box'], 8, defaultA2cConfig, (c) => new A2C(a2cConfig(c)), (cp) => A2C.fromCheckpoint(cp));
 const trpo = policyGradient(
   'trpo',
@@ -147,12 +185,17 @@ const a3c: AlgorithmEntry = {
   ...policyGradient('a3c', 'Asynchronous Advantage Actor-Critic (worker threads; --set numWorkers=N)', ['discrete', 'box'], 1, defaultA3cConfig, (c) => new A3C(a3cConfig(c)), (cp) => A3C.fromCheckpoint(cp)),
   // Each worker thread builds its own env from this module (beside src/ and dist/).
   trainEnv: (envId) => ({ module: new URL('../a3c-env.mjs', import.meta.url), export: 'registered', options: { id: envId } }),
+  learnOptions: () => {
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+    const worker = env?.['TFRL_A3C_WORKER'];
+    return worker === undefined || worker === '' ? {} : { workerUrl: worker };
+  },
   nodeOnly: true,
 };
 
 /** Every algorithm `tfrl train` and the page know, by name. */
 export const ALGORITHM_TABLE: Readonly<Record<string, AlgorithmEntry>> = Object.fromEntries(
-  [dqn, a2c, a3c, ppo, trpo, sac, td3, ddpg, offPolicyAc].map((entry) => [entry.name, entry]),
+  [dqn, reinforce, actorCritic, a2c, a3c, ppo, trpo, recurrentPpo, sac, td3, ddpg, offPolicyAc].map((entry) => [entry.name, entry]),
 );
 
 export const ALGORITHMS: readonly string[] = Object.keys(ALGORITHM_TABLE);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +155,10 @@ const SHORT_RUNS: [string, string, string[]][] = [
   ['a2c', 'CartPole-v1', ['--steps', '240', '--envs', '2', '--set', 'hiddenSizes=[16]']],
   ['trpo', 'CartPole-v1', ['--steps', '256', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--set', 'valueBatchSize=32']],
   ['trpo', 'Pendulum-v1', ['--steps', '128', '--envs', '2', '--preset', 'npg', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--set', 'valueBatchSize=32']],
-  ['a3c', 'CartPole-v1', ['--steps', '200', '--set', 'numWorkers=2', '--set', 'hiddenSizes=[16]', '--set', 'workerBackend="cpu"']],
+  ['reinforce', 'CartPole-v1', ['--steps', '300', '--envs', '2', '--set', 'hiddenSizes=[16]', '--set', 'episodesPerUpdate=2']],
+  ['actor-critic', 'Acrobot-v1', ['--steps', '240', '--envs', '2', '--set', 'hiddenSizes=[16]']],
+  ['recurrent-ppo', 'CartPole-v1', ['--steps', '256', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSize=8', '--set', 'nEpochs=2']],
+  ['a3c', 'CartPole-v1', ['--steps', '200', '--set', 'numWorkers=2', '--set', 'hiddenSizes=[16]', '--set', 'workerBackend=cpu']],
   ['ppo', 'CartPole-v1', ['--steps', '256', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--batch-size', '32', '--set', 'nEpochs=2']],
   ['ppo', 'Pendulum-v1', ['--steps', '128', '--envs', '2', '--set', 'nSteps=32', '--set', 'hiddenSizes=[16]', '--batch-size', '32', '--set', 'nEpochs=2']],
   ['sac', 'Pendulum-v1', ['--steps', '240', '--set', 'learningStarts=100', '--batch-size', '16', '--set', 'hiddenSizes=[16]']],
@@ -165,11 +169,16 @@ const SHORT_RUNS: [string, string, string[]][] = [
 
 describe('every algorithm through the command', () => {
   let root = '';
+  const previousWorker = process.env['TFRL_A3C_WORKER'];
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'tfrl-cli-all-'));
+    // These tests run the command from its sources; A3C's worker threads need the built script.
+    process.env['TFRL_A3C_WORKER'] = fileURLToPath(new URL('../../../packages/policy-gradient/dist/a3c-worker.js', import.meta.url));
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
+    if (previousWorker === undefined) delete process.env['TFRL_A3C_WORKER'];
+    else process.env['TFRL_A3C_WORKER'] = previousWorker;
   });
 
   it.each(SHORT_RUNS)('%s on %s: train, eval, resume', async (algorithm, env, flags) => {

@@ -23,6 +23,7 @@ algorithms:
 ${ALGORITHMS.map((name) => `  ${name.padEnd(15)}${ALGORITHM_TABLE[name]!.summary}`).join('\n')}
 --set takes any field of the algorithm's config (numbers, true/false, strings, JSON: --set hiddenSizes=[64,64]).
 The tfjs backend is the fastest that starts; TFRL_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu forces one.
+TFRL_A3C_WORKER=<path or URL> runs A3C's workers from another build of its worker script.
 `;
 
 /** Flags that set a config field under a short name. */

@@ -149,7 +149,7 @@ export async function trainRun(agent: CliAgent, run: RunSpec, dir: string, conti
   try {
     // A checkpoint holds the agent's side of the run, not the env's: a resumed run starts new
     // episodes and carries on the schedules, replay buffer and counters as saved.
-    await agent.learn({ env, totalSteps: remaining, callbacks: [callback], continueRun: continueRun ? 'new-episodes' : false });
+    await agent.learn({ ...entry.learnOptions?.(), env, totalSteps: remaining, callbacks: [callback], continueRun: continueRun ? 'new-episodes' : false });
     bar.end();
     const seconds = (performance.now() - started.time) / 1000;
     const steps = agent.steps - started.step;

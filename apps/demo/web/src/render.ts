@@ -143,8 +143,8 @@ const ARROWS = ['↑', '↓', '←', '→'];
 function drawGridWorld(ctx: Ctx, width: number, height: number, agentState: number, grid: Frame['grid']): void {
   const cell = Math.min(width / GRID_COLS, height / GRID_ROWS);
   const finite = grid?.values.filter((v, s) => Number.isFinite(v) && s !== WALL) ?? [];
-  const lo = Math.min(...finite, -1);
-  const hi = Math.max(...finite, 1);
+  const lo = finite.length > 0 ? Math.min(...finite) : 0;
+  const hi = finite.length > 0 ? Math.max(...finite) : 1;
   ctx.font = `${Math.round(cell / 4)}px sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';

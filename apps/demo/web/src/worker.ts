@@ -97,6 +97,8 @@ async function train(nextSpec: SessionSpec, backend: BackendName): Promise<void>
   let lastFrame = 0;
   let lastProgress = 0;
   let lastGrid = 0;
+  let grid: Frame['grid'];
+  let lastObservation: Float32Array = new Float32Array(0);
   let episodes = 0;
   let recentReturn = Number.NaN;
   const isGrid = nextSpec.env.startsWith('GridWorld');
@@ -113,11 +115,15 @@ async function train(nextSpec: SessionSpec, backend: BackendName): Promise<void>
         post({ type: 'episode', episode });
       },
       async onStep(step, observation) {
+        lastObservation = observation;
         const now = performance.now();
         if (now - lastFrame >= FRAME_MS) {
           lastFrame = now;
-          const grid = isGrid && now - lastGrid >= GRID_MS ? gridOverlay(created, nextSpec.algorithm, observation.length) : undefined;
-          if (grid !== undefined) lastGrid = now;
+          // The greedy arrows and values change slowly: recompute them twice a second.
+          if (isGrid && now - lastGrid >= GRID_MS) {
+            grid = gridOverlay(created, nextSpec.algorithm, observation.length);
+            lastGrid = now;
+          }
           post({ type: 'frame', frame: frameOf(nextSpec.env, observation, grid) });
         }
         if (now - lastProgress >= PROGRESS_MS) {
@@ -131,6 +137,7 @@ async function train(nextSpec: SessionSpec, backend: BackendName): Promise<void>
         return !stopRequested;
       },
     });
+    if (isGrid) post({ type: 'frame', frame: frameOf(nextSpec.env, lastObservation, gridOverlay(created, nextSpec.algorithm, lastObservation.length)) });
     post({ type: 'progress', step: created.steps, episodes, stepsPerSecond: report.steps / Math.max(report.seconds, 1e-9), recentReturn });
     post({ type: 'finished', step: created.steps, stopped: report.stoppedEarly, seconds: report.seconds });
   } finally {

@@ -32,7 +32,7 @@ export function ppoClipLoss(input: PpoClipLossInput): PpoClipLossResult {
   const logRatio = tf.sub(logProbs, oldLogProbs);
   const ratio = tf.exp(logRatio);
   const unclipped = tf.mul(ratio, advantages);
-  const clipped = tf.mul(tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange), advantages);
+  const clipped = tf.mul(clip(ratio, 1 - clipRange, 1 + clipRange), advantages);
   const loss = tf.neg(tf.mean(tf.minimum(unclipped, clipped))) as tf.Scalar;
   const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32')) as tf.Scalar;
   const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
@@ -61,6 +61,15 @@ export function valueLoss(input: ValueLossInput): tf.Scalar {
   if (clipRange === null) return tf.mean(plain) as tf.Scalar;
   if (oldValues === undefined) throw new Error('valueLoss: a clipRange needs oldValues');
   if (!(clipRange > 0)) throw new RangeError(`valueLoss: clipRange must be > 0, got ${clipRange}`);
-  const clippedValues = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -clipRange, clipRange));
+  const clippedValues = tf.add(oldValues, clip(tf.sub(values, oldValues), -clipRange, clipRange));
   return tf.mean(tf.maximum(plain, tf.square(tf.sub(clippedValues, returns)))) as tf.Scalar;
+}
+
+/**
+ * min(max(x, low), high). Not tf.clipByValue: the wasm backend's XNNPACK clamp refuses
+ * low = high (a clip range decayed to ~0 makes 1 − ε and 1 + ε the same float32) and then
+ * leaves its output unwritten.
+ */
+function clip(x: tf.Tensor, low: number, high: number): tf.Tensor {
+  return tf.minimum(tf.maximum(x, low), high);
 }
