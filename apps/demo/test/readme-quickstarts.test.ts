@@ -16,7 +16,7 @@ async function quickstart(readme: string): Promise<string> {
 }
 
 describe('README quickstarts', () => {
-  for (const readme of ['packages/core/README.md', 'packages/backend-node-gpu/README.md', 'packages/envs/README.md', 'packages/replay/README.md', 'packages/value-based/README.md']) {
+  for (const readme of ['packages/core/README.md', 'packages/backend-node-gpu/README.md', 'packages/envs/README.md', 'packages/replay/README.md', 'packages/value-based/README.md', 'packages/policy-gradient/README.md']) {
     it(`${readme} runs and stays within ten lines`, async () => {
       const code = await quickstart(readme);
       expect(code.trim().split('\n').length).toBeLessThanOrEqual(10);
