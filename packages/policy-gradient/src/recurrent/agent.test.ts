@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, Discrete, MultiBinary, evaluatePolicy, memoryCheckpointStore, type Env } from '@tfrl/core';
 import { PartialObservation, SyncVectorEnv, makeEnv } from '@tfrl/envs';
 import { expectNoTensorLeak, useCpuBackend, weightsOf } from '@tfrl/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { RecurrentPPO } from './agent.js';
 import { defaultRecurrentPpoConfig, recurrentPpoConfig } from './config.js';
 import { episodeResetEnv, evaluateRecurrentPolicy } from './policy.js';
@@ -16,7 +16,7 @@ const tiny = { nSteps: 16, sequenceLength: 5, numMinibatches: 2, nEpochs: 2, hid
 
 describe('recurrentPpoConfig', () => {
   it('has documented defaults', () => {
-    expect(recurrentPpoConfig()).toEqual({ ...defaultRecurrentPpoConfig, encoderSizes: [], headSizes: [] });
+    expect(recurrentPpoConfig()).toEqual({ ...defaultRecurrentPpoConfig, encoderSizes: [], headSizes: [64] });
     expect(recurrentPpoConfig({ sequenceLength: null }).sequenceLength).toBeNull();
   });
 
@@ -155,7 +155,8 @@ describe('RecurrentPPO', () => {
   });
 
   it('resumes bit for bit from a save made inside onStep, on a single env (same-step autoreset, truncations)', async () => {
-    const config = { ...tiny, seed: 7, sequenceLength: null };
+    // Constant step size: run a plans 30 steps first and b 50, which a linear schedule would tell apart.
+    const config = { ...tiny, seed: 7, sequenceLength: null, learningRateSchedule: 'constant' as const };
     const makeSingle = () => masked(10);
     const a = new RecurrentPPO(config);
     const envA = makeSingle();
@@ -205,10 +206,14 @@ describe('RecurrentPPO', () => {
     agent.dispose();
   });
 
-  it('evaluatePolicy alone carries the state over episodes; evaluateRecurrentPolicy resets it', async () => {
-    // Documents why evaluateRecurrentPolicy exists: evaluatePolicy alone never resets the state.
+  it("core's evaluatePolicy resets the agent's own state at every episode (resetState), as evaluateRecurrentPolicy does", async () => {
     const agent = new RecurrentPPO({ ...tiny, seed: 9 });
     await agent.learn({ env: vectorEnv(), totalSteps: 64 });
+    const expected = evaluateRecurrentPolicy(masked(), agent.policy(), { episodes: 3, seed: 5 }).returns;
+    const resets = vi.spyOn(agent, 'resetState');
+    expect(evaluatePolicy(masked(), agent, { episodes: 3, seed: 5 }).returns).toEqual(expected);
+    expect(resets).toHaveBeenCalledTimes(3);
+    // A stateful policy is left mid-episode by evaluatePolicy; evaluateRecurrentPolicy also clears it at the end.
     const policy = agent.policy();
     evaluatePolicy(masked(), policy, { episodes: 1, seed: 5 });
     expect(policy.state.hidden).not.toBeNull();

@@ -88,8 +88,10 @@ interface Run {
  * it again), and takes the PPO loss over the transition rows (padding and autoreset rows masked
  * out), in minibatches of sequences drawn with the agent's Rng.
  *
- * Evaluation must reset the GRU state at each new episode: use {@link RecurrentPPO.policy} (a
- * stateful policy) with {@link evaluateRecurrentPolicy}, or `act` with `resetState()` calls.
+ * Evaluation must reset the GRU state at each new episode: core's `evaluatePolicy(env, agent)`
+ * does (it calls {@link RecurrentPPO.resetState} after every env reset, and `act` without a
+ * `state` uses the agent's own evaluation state); so does {@link evaluateRecurrentPolicy} with
+ * {@link RecurrentPPO.policy} (a stateful policy of its own); by hand, call `resetState()`.
  */
 export class RecurrentPPO implements PolicyGradientAgent {
   readonly algorithm = ALGORITHM;

@@ -9,27 +9,27 @@ import { ConfigCheck } from '../common/config-check.js';
 export interface RecurrentPpoConfig {
   /** Seeds the agent's Rng (weights, env resets, actions, minibatches). Default 0. */
   readonly seed: number;
-  /** Vector steps per rollout and sub-env. Default 128. */
+  /** Vector steps per rollout and sub-env. Default 32. */
   readonly nSteps: number;
   /**
    * Steps per training sequence: each sub-env's rollout column is cut into chunks of this many
    * steps, each started from the hidden state stored at its first step; null trains on the whole
-   * column (nSteps) per sub-env. Default 32.
+   * column (nSteps) per sub-env. Default null.
    */
   readonly sequenceLength: number | null;
-  /** Minibatches per epoch; each is a group of sequences drawn with the agent's Rng. Default 4. */
+  /** Minibatches per epoch; each is a group of sequences drawn with the agent's Rng. Default 1. */
   readonly numMinibatches: number;
-  /** Passes over the rollout per update. Default 4. */
+  /** Passes over the rollout per update. Default 10. */
   readonly nEpochs: number;
-  /** Adam step size at the start of a run. Default 3e-4. */
+  /** Adam step size at the start of a run. Default 1e-3. */
   readonly learningRate: number;
   /** Adam ε. Default 1e-5 (Stable-Baselines3's PPO). */
   readonly adamEpsilon: number;
-  /** 'linear': anneal the step size to 0 over the run's totalSteps. Default 'constant'. */
+  /** 'linear': anneal the step size to 0 over the run's totalSteps. Default 'linear'. */
   readonly learningRateSchedule: 'constant' | 'linear';
-  /** Discount γ. Default 0.99. */
+  /** Discount γ. Default 0.98. */
   readonly gamma: number;
-  /** GAE λ. Default 0.95. */
+  /** GAE λ. Default 0.8. */
   readonly gaeLambda: number;
   /** PPO's clip range ε. Default 0.2. */
   readonly clipRange: number;
@@ -49,9 +49,9 @@ export interface RecurrentPpoConfig {
   readonly encoderSizes: readonly number[];
   /** GRU hidden size H. Default 64. */
   readonly hiddenSize: number;
-  /** MLP widths after the GRU, before the policy and value heads ([]: linear heads). Default []. */
+  /** MLP widths after the GRU, before the policy and value heads ([]: linear heads). Default [64]. */
   readonly headSizes: readonly number[];
-  /** Activation of the encoder and head MLPs. Default 'tanh'. */
+  /** Activation of the encoder and head MLPs. Default 'relu'. */
   readonly activation: LinearActivation;
   /** One GRU (and encoder) for policy and value (true), or one each (false). Default false. */
   readonly sharedGru: boolean;
@@ -59,18 +59,23 @@ export interface RecurrentPpoConfig {
   readonly logStdInit: number;
 }
 
-/** The defaults of {@link RecurrentPpoConfig}. */
+/**
+ * The defaults of {@link RecurrentPpoConfig}: tuned on CartPole-v1 with the velocities hidden
+ * (bench/recurrent-ppo.mjs, 8 sub-envs: deterministic mean ≥ 400 within 100k steps on seeds
+ * 0, 1, 2). Short rollouts trained as whole columns (32 steps, no truncated backpropagation),
+ * many epochs on one minibatch, γ 0.98 / λ 0.8 as RL Zoo's CartPole PPO, a linear step-size decay.
+ */
 export const defaultRecurrentPpoConfig: RecurrentPpoConfig = Object.freeze({
   seed: 0,
-  nSteps: 128,
-  sequenceLength: 32,
-  numMinibatches: 4,
-  nEpochs: 4,
-  learningRate: 3e-4,
+  nSteps: 32,
+  sequenceLength: null,
+  numMinibatches: 1,
+  nEpochs: 10,
+  learningRate: 1e-3,
   adamEpsilon: 1e-5,
-  learningRateSchedule: 'constant',
-  gamma: 0.99,
-  gaeLambda: 0.95,
+  learningRateSchedule: 'linear',
+  gamma: 0.98,
+  gaeLambda: 0.8,
   clipRange: 0.2,
   clipRangeVf: null,
   entCoef: 0,
@@ -80,8 +85,8 @@ export const defaultRecurrentPpoConfig: RecurrentPpoConfig = Object.freeze({
   targetKl: null,
   encoderSizes: Object.freeze([]) as readonly number[],
   hiddenSize: 64,
-  headSizes: Object.freeze([]) as readonly number[],
-  activation: 'tanh',
+  headSizes: Object.freeze([64]) as readonly number[],
+  activation: 'relu',
   sharedGru: false,
   logStdInit: 0,
 } satisfies RecurrentPpoConfig);
