@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Rng } from '@tfrl/core';
-import { AsyncVectorEnv, CartPoleVectorEnv, SyncVectorEnv, makeEnv } from '../dist/index.js';
+import { AsyncVectorEnv, CartPoleVectorEnv, SyncVectorEnv, makeEnv, stepCartPoleState } from '../dist/index.js';
 
 const WARMUP_S = 0.5;
 const MEASURE_S = Number(process.env.BENCH_SECONDS ?? 3);
@@ -68,3 +68,30 @@ rows.push([`AsyncVectorEnv, 16 envs in 2 workers (${asyncEnv.sharedMemory ? 'sha
 for (const [name, rate] of rows) console.log(`${name.padEnd(60)} ${format(rate)}  ${(rate / single).toFixed(2).padStart(7)}×`);
 const ratio = kernel / single;
 console.log(`batched kernel per env-step: ${ratio.toFixed(1)}× the single-env loop (target ≥ ${TARGET}×): ${ratio >= TARGET ? 'PASS' : 'MISS'}`);
+
+// Ceilings for any CartPole kernel on this machine, measured in the same run: the dynamics alone
+// (1,024 states stepped in place, no termination checks, observations or resets), and the two
+// transcendental calls every step needs. No kernel computing the same dynamics can beat them.
+const STATES = 1024;
+const physics = await measure(() => {
+  const state = new Float64Array(STATES * 4);
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < STATES; i++) stepCartPoleState(state, i * 4, (round + i) & 1);
+  }
+  return 20 * STATES;
+});
+let sink = 0;
+const trig = await measure(() => {
+  let acc = 0;
+  for (let k = 0; k < 20_480; k++) {
+    const theta = k * 1e-4;
+    acc += Math.sin(theta) + Math.cos(theta);
+  }
+  sink += acc;
+  return 20_480;
+});
+console.log(`${'ceiling: CartPole dynamics alone, in place'.padEnd(60)} ${format(physics)}  ${(physics / single).toFixed(2).padStart(7)}×`);
+console.log(`${'ceiling: Math.sin + Math.cos alone'.padEnd(60)} ${format(trig)}  ${(trig / single).toFixed(2).padStart(7)}×${sink === 0 ? ' ' : ''}`);
+console.log(
+  `the ${TARGET}× target needs ${format(TARGET * single).trim()}; the bare dynamics reach ${(physics / single).toFixed(1)}× the single-env loop on this machine`,
+);
