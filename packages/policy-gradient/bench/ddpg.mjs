@@ -2,19 +2,12 @@
 // 0, 1, 2 (quick: seed 0), wasm backend; evaluation and output as bench/td3.mjs.
 //
 //   node bench/ddpg.mjs [--quick]     # needs dist/ (npx tsup) of this package and its deps
-import { pathToFileURL } from 'node:url';
-import { PENDULUM, dist, trainPendulum } from './td3.mjs';
+import { dist, forSeeds, runIfMain } from './harness.mjs';
+import { PENDULUM, trainPendulum } from './td3.mjs';
 
 export async function run({ quick = false } = {}) {
   const { DDPG } = await dist();
-  const results = [];
-  for (const seed of quick ? [0] : [0, 1, 2]) {
-    results.push(await trainPendulum({ name: 'DDPG', Agent: DDPG, config: PENDULUM, seed, threshold: -250, budget: 30_000 }));
-  }
-  return results;
+  return forSeeds(quick, (seed) => trainPendulum({ name: 'DDPG', Agent: DDPG, config: PENDULUM, seed, threshold: -250, budget: 30_000 }));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
-  if (results.some((r) => !r.pass)) process.exit(1);
-}
+await runIfMain(import.meta.url, run);

@@ -4,19 +4,12 @@
 // as bench/sac.mjs.
 //
 //   node bench/off-policy-ac.mjs [--quick]     # needs dist/ (npx tsup) of this package and its deps
-import { pathToFileURL } from 'node:url';
+import { dist, forSeeds, runIfMain } from './harness.mjs';
 import { trainOnPendulum } from './sac.mjs';
 
 export async function run({ quick = false } = {}) {
-  const { OffPolicyActorCritic } = await import(process.env.PG_DIST ?? '../dist/index.js');
-  const results = [];
-  for (const seed of quick ? [0] : [0, 1, 2]) {
-    results.push(await trainOnPendulum({ name: 'OffPolicyAC', agent: new OffPolicyActorCritic({ seed }), seed, threshold: -400, budget: 30_000 }));
-  }
-  return results;
+  const { OffPolicyActorCritic } = await dist();
+  return forSeeds(quick, (seed) => trainOnPendulum({ name: 'OffPolicyAC', agent: new OffPolicyActorCritic({ seed }), seed, threshold: -400, budget: 30_000 }));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
-  if (results.some((r) => !r.pass)) process.exit(1);
-}
+await runIfMain(import.meta.url, run);

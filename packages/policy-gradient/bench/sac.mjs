@@ -6,72 +6,38 @@
 // mean, wall-clock seconds and env steps/s (evaluations excluded).
 //
 //   node bench/sac.mjs [--quick]      # needs dist/ (npx tsup) of this package and its deps
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers'; // registers the built-in gradients (tfjs-core alone has none in Node)
-import { initBackend } from '@tfrl/backend-node-gpu';
-import { evaluatePolicy } from '@tfrl/core';
 import { makeEnv } from '@tfrl/envs';
+import { dist, forSeeds, runIfMain, setUpBackend, trainUntil } from './harness.mjs';
 
 const EVAL_EVERY = 1_000;
 const EVAL_EPISODES = 10;
 
-/** Trains `agent` on Pendulum-v1 until the deterministic mean reaches `threshold` or `budget` steps are spent. */
-export async function trainOnPendulum({ name, agent, seed, threshold, budget }) {
-  if (tf.getBackend() !== 'wasm') {
-    tf.enableProdMode();
-    await initBackend({ prefer: 'wasm' }); // offline wasm, single thread in Node
-  }
-  const env = makeEnv('Pendulum-v1');
-  const evalEnv = makeEnv('Pendulum-v1');
-  const evals = [];
-  let solvedAt = null;
-  let finalMean = Number.NaN;
-  let evalSeconds = 0;
-  const started = performance.now();
-  const report = await agent.learn({
-    env,
-    totalSteps: budget,
-    callbacks: [
-      {
-        onStep(state) {
-          if (state.step % EVAL_EVERY !== 0) return true;
-          const t = performance.now();
-          finalMean = evaluatePolicy(evalEnv, agent, { episodes: EVAL_EPISODES, seed: 10_000, deterministic: true }).meanReturn;
-          evalSeconds += (performance.now() - t) / 1000;
-          evals.push(Math.round(finalMean));
-          if (finalMean >= threshold) {
-            solvedAt = state.step;
-            return false;
-          }
-          return true;
-        },
-      },
-    ],
+/**
+ * Trains `agent` on Pendulum-v1 until the deterministic mean over 10 episodes reaches `threshold`
+ * or `budget` steps are spent; no evaluation before step `evalFrom`. The result's name is
+ * `${name} Pendulum-v1` unless `label` names it.
+ */
+export async function trainOnPendulum({ name, agent, seed, threshold, budget, evalFrom = 0, label = `${name} Pendulum-v1` }) {
+  await setUpBackend();
+  const { result } = await trainUntil({
+    name: label,
+    seed,
+    agent,
+    env: makeEnv('Pendulum-v1'),
+    evalEnv: makeEnv('Pendulum-v1'),
+    threshold,
+    budget,
+    evalEvery: EVAL_EVERY,
+    episodes: EVAL_EPISODES,
+    evalFrom,
   });
-  const seconds = (performance.now() - started) / 1000;
-  agent.dispose();
-  const stepsPerSecond = report.steps / (seconds - evalSeconds);
-  const verdict = solvedAt === null ? `NOT solved in ${budget}` : `solved at ${solvedAt}`;
-  console.log(
-    `${name} Pendulum-v1 seed ${seed}: ${verdict} steps; final mean ${finalMean.toFixed(1)}; ${seconds.toFixed(1)} s wall, ` +
-      `${Math.round(stepsPerSecond)} steps/s, ${report.updates} updates; evaluations ${evals.join(' ')}`,
-  );
-  return { name: `${name} Pendulum-v1`, seed, threshold, budget, solvedAt, finalMean, seconds, stepsPerSecond, pass: solvedAt !== null };
+  return result;
 }
 
 /** SAC: deterministic mean ≥ −200 within 20,000 steps. */
 export async function run({ quick = false } = {}) {
-  const { SAC } = await import(process.env.PG_DIST ?? '../dist/index.js');
-  const results = [];
-  for (const seed of quick ? [0] : [0, 1, 2]) {
-    results.push(await trainOnPendulum({ name: 'SAC', agent: new SAC({ seed }), seed, threshold: -200, budget: 20_000 }));
-  }
-  return results;
+  const { SAC } = await dist();
+  return forSeeds(quick, (seed) => trainOnPendulum({ name: 'SAC', agent: new SAC({ seed }), seed, threshold: -200, budget: 20_000 }));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
-  if (results.some((r) => !r.pass)) process.exit(1);
-}
+await runIfMain(import.meta.url, run);

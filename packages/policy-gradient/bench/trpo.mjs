@@ -13,14 +13,8 @@
 //   node bench/trpo.mjs --quick   # seed 0 only
 //
 // Needs dist/ (npx tsup) of this package and of @tfrl/core, @tfrl/replay, @tfrl/envs.
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers'; // registers the gradients (tfjs-core alone has none in Node)
-import { initBackend } from '@tfrl/backend-node-gpu';
-import { evaluatePolicy } from '@tfrl/core';
 import { CartPoleVectorEnv, makeEnv } from '@tfrl/envs';
-import { TRPO } from '../dist/index.js';
+import { dist, forTasks, runIfMain, setUpBackend, trainUntil } from './harness.mjs';
 
 const EVAL_EVERY = 4_096;
 const CARTPOLE = { nSteps: 256, maxKl: 0.02, gamma: 0.99, gaeLambda: 0.98, hiddenSizes: [64, 64], activation: 'tanh', valueLearningRate: 1e-3, valueEpochs: 10, valueBatchSize: 128 };
@@ -30,86 +24,36 @@ const TASKS = [
   { name: 'NPG CartPole-v1', envId: 'CartPole-v1', optional: true, config: { ...CARTPOLE, lineSearch: false }, numEnvs: 8, budget: 200_000, threshold: 475, episodes: 20 },
 ];
 
-async function train(task, seed) {
-  const agent = new TRPO({ ...task.config, seed });
-  const env = new CartPoleVectorEnv({ numEnvs: task.numEnvs });
-  const evalEnv = makeEnv(task.envId);
-  const evals = [];
-  let solvedAt = null;
-  let finalMean = Number.NaN;
-  let nextEval = EVAL_EVERY;
-  let evalSeconds = 0;
-  let lastEvalAt = -1;
-  const evaluate = () => {
-    const t = performance.now();
-    lastEvalAt = agent.steps;
-    finalMean = evaluatePolicy(evalEnv, agent, { episodes: task.episodes, seed: 10_000, deterministic: true }).meanReturn;
-    evalSeconds += (performance.now() - t) / 1000;
-    evals.push(Math.round(finalMean));
-    return finalMean;
-  };
-  const lineSearch = { updates: 0, rejected: 0, meanKl: 0 };
-  const started = performance.now();
-  const report = await agent.learn({
-    env,
-    totalSteps: task.budget,
-    callbacks: [
-      {
-        onUpdate(state, metrics) {
-          lineSearch.updates++;
-          lineSearch.rejected += 1 - metrics.lineSearchSuccess;
-          lineSearch.meanKl += (metrics.kl - lineSearch.meanKl) / lineSearch.updates;
-          if (state.step < nextEval) return true;
-          nextEval = (Math.floor(state.step / EVAL_EVERY) + 1) * EVAL_EVERY;
-          if (evaluate() < task.threshold) return true;
-          solvedAt = state.step;
-          return false;
-        },
-      },
-    ],
-  });
-  if (solvedAt === null && lastEvalAt !== agent.steps) evaluate(); // the final policy
-  const seconds = (performance.now() - started) / 1000;
-  agent.dispose();
-  await env.close?.();
-  evalEnv.close?.();
-  return {
-    name: task.name,
-    seed,
-    threshold: task.threshold,
-    budget: task.budget,
-    solvedAt,
-    finalMean,
-    seconds,
-    stepsPerSecond: report.steps / Math.max(1e-9, seconds - evalSeconds),
-    pass: solvedAt !== null,
-    evals,
-    lineSearch,
-  };
-}
-
 /** Trains every task for its seeds; returns one result per (task, seed). */
 export async function run({ quick = false } = {}) {
-  await initBackend({ prefer: 'wasm' }); // offline wasm, single thread in Node
-  const seeds = quick ? [0] : [0, 1, 2];
-  const results = [];
-  for (const task of TASKS) {
-    if (task.optional && process.env.TRPO_NPG !== '1') continue;
-    for (const seed of seeds) {
-      const r = await train(task, seed);
-      results.push(r);
-      const verdict = r.solvedAt === null ? `NOT solved within ${r.budget}` : `solved at ${r.solvedAt}`;
-      console.log(
-        `${r.name} seed ${seed}: ${verdict} steps; final mean ${r.finalMean.toFixed(1)} (threshold ${r.threshold}); ` +
-          `${r.seconds.toFixed(1)} s wall, ${Math.round(r.stepsPerSecond)} steps/s (backend ${tf.getBackend()}); evals ${r.evals.join(', ')}; ` +
-          `${r.lineSearch.updates} updates, ${r.lineSearch.rejected} line searches rejected, mean KL ${r.lineSearch.meanKl.toFixed(4)}`,
-      );
-    }
-  }
-  return results.map(({ evals: _evals, lineSearch: _lineSearch, ...r }) => r);
+  await setUpBackend();
+  const { TRPO } = await dist();
+  return forTasks(TASKS, { quick, flag: 'TRPO_NPG' }, async (task, seed) => {
+    const lineSearch = { updates: 0, rejected: 0, meanKl: 0 };
+    const countLineSearches = {
+      onUpdate(_state, metrics) {
+        lineSearch.updates++;
+        lineSearch.rejected += 1 - metrics.lineSearchSuccess;
+        lineSearch.meanKl += (metrics.kl - lineSearch.meanKl) / lineSearch.updates;
+      },
+    };
+    const { result } = await trainUntil({
+      name: task.name,
+      seed,
+      agent: new TRPO({ ...task.config, seed }),
+      env: new CartPoleVectorEnv({ numEnvs: task.numEnvs }),
+      evalEnv: makeEnv(task.envId),
+      threshold: task.threshold,
+      budget: task.budget,
+      evalEvery: EVAL_EVERY,
+      episodes: task.episodes,
+      on: 'update',
+      finalEvaluation: 'report',
+      learnOptions: { callbacks: [countLineSearches] },
+      note: () => `${lineSearch.rejected} line searches rejected, mean KL ${lineSearch.meanKl.toFixed(4)}`,
+    });
+    return result;
+  });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
-  if (results.some((r) => !r.pass)) process.exitCode = 1;
-}
+await runIfMain(import.meta.url, run);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Box, CheckpointError, memoryCheckpointStore, type VectorEnv, type VectorStepResult } from '@tfrl/core';
 import { CartPoleVectorEnv, PendulumVectorEnv, makeEnv } from '@tfrl/envs';
-import { expectNoTensorLeak, useCpuBackend, weightsOf } from '@tfrl/testing';
+import { useCpuBackend, weightsOf } from '@tfrl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectActAndLearnLeakFree, expectSameSeedSameRun } from '../test-support.js';
 import { A2C } from './agent.js';
 import type { A2cConfig } from './config.js';
 
@@ -28,17 +29,14 @@ const cartPoles = (autoresetMode: 'next-step' | 'same-step' = 'next-step') => ne
 
 describe('A2C', () => {
   it('is deterministic: the same seed gives the same run, another seed another', async () => {
-    const run = async (seed: number) => {
+    await expectSameSeedSameRun(async (seed) => {
       const agent = new A2C({ ...small, seed });
       const report = await agent.learn({ env: cartPoles(), totalSteps: 300 });
       expect(report).toMatchObject({ steps: 300, updates: 20, stoppedEarly: false });
       const result = state(agent);
       agent.dispose();
       return result;
-    };
-    const a = await run(1);
-    expect(await run(1)).toEqual(a);
-    expect(await run(2)).not.toEqual(a);
+    });
   });
 
   const cases: [string, Partial<A2cConfig>, () => VectorEnv<unknown, number> | VectorEnv<unknown, Float32Array> | ReturnType<typeof makeEnv>][] = [
@@ -176,10 +174,7 @@ describe('A2C', () => {
     for (const env of [cartPoles('same-step'), new PendulumVectorEnv({ numEnvs: 2, maxEpisodeSteps: 5 })]) {
       const agent = new A2C(small);
       await agent.learn({ env, totalSteps: 30 });
-      const observation = new Float32Array(env.observationSize);
-      await expectNoTensorLeak(() => agent.act(observation));
-      await expectNoTensorLeak(() => agent.act(observation, { deterministic: true }));
-      await expectNoTensorLeak(() => agent.learn({ env, totalSteps: 5 * env.numEnvs, continueRun: true }));
+      await expectActAndLearnLeakFree(agent, env, new Float32Array(env.observationSize), 5 * env.numEnvs);
       agent.dispose();
     }
   });

@@ -21,6 +21,7 @@ import { Collection } from '../common/collection.js';
 import { readA2cCheckpoint, writeA2cCheckpoint, type A2cCounters, type A2cModelSpec } from './checkpoint.js';
 import { a2cConfig, a2cGaeLambda, type A2cConfig } from './config.js';
 import { A2cLearner, type A2cBatch } from './learner.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 interface Model {
   readonly spec: A2cModelSpec;
@@ -85,12 +86,12 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`A2C.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('A2C', totalSteps);
     const env = asVectorEnv(options.env as AnyVectorEnv);
     const { model, run } = await this.startRun(env, continueRun);
     const { counters } = this;
     counters.runEnd = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: model.learner.updates, time: performance.now() };
+    const first = runStart(counters, model.learner.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (counters.steps < counters.runEnd && !runner.stopRequested) {
@@ -102,16 +103,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
       }
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const end = this.trainingState();
-    await runner.trainingEnd(end);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: model.learner.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: end.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one observation: the mode with `deterministic`, else a sample (from the agent's Rng). */
@@ -127,7 +119,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
 
   /** Saves everything a resumed run needs to a directory (Node) or a {@link CheckpointStore}. */
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /** The agent as a core checkpoint: weights, Adam, Rng, counters and the run in progress. */
@@ -272,8 +264,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   /** Builds the networks and learner on first use (drawing the weights from the Rng). */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Metrics } from '@tfrl/core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import type { AdamState, Optimizer } from '@tfrl/core/nn';
 import { actionTensor, type ActorCritic } from '../common/actor-critic.js';
+import { adamWithClipping, gradientStep, restoreLearnerState } from '../common/gradient-step.js';
 import type { A2cConfig } from './config.js';
 import { a2cLoss } from './loss.js';
 
@@ -45,11 +46,7 @@ export class A2cLearner {
     this.policy = policy;
     this.config = config;
     this.variables = policy.trainableVariables();
-    this.optimizer = createAdam({
-      learningRate: config.learningRate,
-      epsilon: config.adamEpsilon,
-      ...(config.maxGradNorm === null ? {} : { maxGradNorm: config.maxGradNorm }),
-    });
+    this.optimizer = adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm);
   }
 
   /** Updates done so far. */
@@ -71,40 +68,31 @@ export class A2cLearner {
     const size = this.checkBatch(batch);
     const { policy, config, variables } = this;
     const { observationSize, action } = policy.config;
-    const kept: tf.Scalar[] = [];
-    try {
-      const { loss, gradNorm } = tf.tidy(() => {
+    const step = gradientStep(
+      this.optimizer,
+      variables,
+      (keep) => {
         const observations = tf.tensor2d(batch.observations, [size, observationSize]);
         const actions = actionTensor(action, batch.actions, size);
-        const advantages = tf.tensor1d(batch.advantages);
-        const returns = tf.tensor1d(batch.returns);
-        const { value, grads } = variableGrads(() => {
-          const { distribution, value: values } = policy.forward(observations);
-          const parts = a2cLoss({
-            logProbs: distribution.logProb(actions),
-            advantages,
-            values: values!,
-            returns,
-            entropy: distribution.entropy(),
-            vfCoef: config.vfCoef,
-            entCoef: config.entCoef,
-          });
-          kept.push(tf.keep(parts.policyLoss), tf.keep(parts.valueLoss), tf.keep(parts.entropy));
-          return parts.loss;
-        }, variables);
-        const lossValue = value.dataSync()[0]!;
-        if (!Number.isFinite(lossValue)) {
-          throw new Error(`A2cLearner: non-finite loss (${lossValue}) at update ${this.count + 1}: refusing to apply the update`);
-        }
-        const norm = this.optimizer.step(variables, variables.map((v) => grads[v.name]));
-        return { loss: lossValue, gradNorm: norm };
-      });
-      this.count++;
-      const [policyLoss, valueLoss, entropy] = kept.map((t) => t.dataSync()[0]!);
-      return { loss, policyLoss: policyLoss!, valueLoss: valueLoss!, entropy: entropy!, gradNorm, learningRate: this.optimizer.learningRate };
-    } finally {
-      kept.forEach((t) => t.dispose());
-    }
+        const { distribution, value: values } = policy.forward(observations);
+        const parts = a2cLoss({
+          logProbs: distribution.logProb(actions),
+          advantages: tf.tensor1d(batch.advantages),
+          values: values!,
+          returns: tf.tensor1d(batch.returns),
+          entropy: distribution.entropy(),
+          vfCoef: config.vfCoef,
+          entCoef: config.entCoef,
+        });
+        keep(parts.policyLoss, parts.valueLoss, parts.entropy);
+        return parts.loss;
+      },
+      'A2cLearner',
+      `update ${this.count + 1}`,
+    );
+    this.count++;
+    const [policyLoss, valueLoss, entropy] = step.kept;
+    return { loss: step.loss, policyLoss: policyLoss!, valueLoss: valueLoss!, entropy: entropy!, gradNorm: step.gradNorm, learningRate: this.optimizer.learningRate };
   }
 
   /** Update count and Adam state, for checkpoints (weights are saved separately). */
@@ -114,11 +102,7 @@ export class A2cLearner {
 
   /** Restores {@link A2cLearner.getState}'s output. */
   setState(state: A2cLearnerState): void {
-    if (!Number.isInteger(state.updates) || state.updates < 0) {
-      throw new RangeError(`A2cLearner.setState: updates must be an integer >= 0, got ${state.updates}`);
-    }
-    if (state.optimizer.step > 0) this.optimizer.setState(state.optimizer);
-    this.count = state.updates;
+    this.count = restoreLearnerState('A2cLearner', state, this.optimizer);
   }
 
   private checkBatch(batch: A2cBatch): number {

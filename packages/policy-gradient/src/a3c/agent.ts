@@ -19,6 +19,7 @@ import { buildEnv, isA3cEnvSpec, resolveEnvSpec, type A3cEnvSpec, type ResolvedE
 import { assignFlat, createA3cNetwork, parameterCount, readFlat, type A3cModelSpec, type A3cWorkerSetup } from './learner.js';
 import { deserializeError, type A3cStartMessage, type A3cWorkerMessage } from './protocol.js';
 import { CONTROL, SharedState, statsPerParameter } from './shared.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint } from '../common/training.js';
 
 /** Options of {@link A3C.learn}. */
 export interface A3cLearnOptions extends Omit<PolicyGradientLearnOptions, 'env'> {
@@ -121,7 +122,7 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
    */
   async learn(options: A3cLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`A3C.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('A3C', totalSteps);
     if (this.running) throw new Error('A3C.learn: already learning');
     if (!isA3cEnvSpec(options.env)) {
       throw new TypeError(
@@ -145,7 +146,7 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
       rngState: this.rng.spawn().getState(),
       schedule: { offset: counters.steps - counters.runStart, span: counters.runEnd - counters.runStart },
     }));
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: counters.updates, time: performance.now() };
+    const first = runStart(counters, counters.updates);
     const runner = new CallbackRunner(callbacks);
     this.running = true;
     try {
@@ -158,16 +159,7 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
       counters.updates += shared.updates;
       this.stale = true;
     }
-    const end = this.trainingState();
-    await runner.trainingEnd(end);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: counters.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: end.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one flat observation from the global θ: the mode with `deterministic`, else a sample (agent's Rng). */
@@ -186,7 +178,7 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
 
   /** Saves the agent to a directory (Node) or a {@link CheckpointStore}. */
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /**

@@ -20,6 +20,7 @@ import { Collection } from '../common/collection.js';
 import { actorCriticAgentConfig, type ActorCriticAgentConfig } from './config.js';
 import { ActorCriticLearner } from './learner.js';
 import { oneStepTransitions } from './loss.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 const ALGORITHM = 'actor-critic';
 
@@ -85,10 +86,10 @@ export class ActorCriticAgent implements PolicyGradientAgent {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`ActorCriticAgent.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('ActorCriticAgent', totalSteps);
     const env = asVectorEnv(options.env as VectorEnv<unknown, unknown>);
     const { model, run } = await this.startRun(env, continueRun);
-    const first = { steps: this.counters.steps, episodes: this.counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(this.counters, this.updates);
     const end = this.counters.steps + totalSteps;
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
@@ -97,16 +98,7 @@ export class ActorCriticAgent implements PolicyGradientAgent {
       if (metrics !== null) await runner.update(this.trainingState(), metrics);
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const state = this.trainingState();
-    await runner.trainingEnd(state);
-    return {
-      steps: this.counters.steps - first.steps,
-      episodes: this.counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: state.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one observation: sampled, or the mode with `deterministic`. */
@@ -121,7 +113,7 @@ export class ActorCriticAgent implements PolicyGradientAgent {
   }
 
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /** Weights, optimizer states, Rng state, counters, the observations in flight and pending resets. */
@@ -250,7 +242,7 @@ export class ActorCriticAgent implements PolicyGradientAgent {
   }
 
   private trainingState(): TrainingState {
-    return { step: this.counters.steps, episodes: this.counters.episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   private ensureModel(spec: ActorCriticModelSpec): Model {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Metrics } from '@tfrl/core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { adamWithClipping } from '../common/gradient-step.js';
 import { actionTensor, type ActorCritic } from '../common/actor-critic.js';
 import type { ActorCriticAgentConfig } from './config.js';
 import { actorCriticLoss, tdErrors } from './loss.js';
@@ -38,9 +39,8 @@ export class ActorCriticLearner {
     if (network.valueNet === null) throw new Error('ActorCriticLearner: the network needs a value function');
     this.network = network;
     this.config = config;
-    const common = { epsilon: config.adamEpsilon, ...(config.maxGradNorm === null ? {} : { maxGradNorm: config.maxGradNorm }) };
-    this.policyOptimizer = createAdam({ ...common, learningRate: config.learningRate });
-    this.valueOptimizer = createAdam({ ...common, learningRate: config.valueLearningRate });
+    this.policyOptimizer = adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm);
+    this.valueOptimizer = adamWithClipping(config.valueLearningRate, config.adamEpsilon, config.maxGradNorm);
   }
 
   get updates(): number {

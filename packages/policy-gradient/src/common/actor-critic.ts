@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfrl/core';
 import { CategoricalDistribution, DiagGaussian, createVariable, mlp, type LinearActivation, type Mlp } from '@tfrl/core/nn';
 import type { ActionSpec } from './action-spec.js';
+import { distributionHead, sampleActions, scaleLastLayer } from './sampling.js';
 
 /**
  * The policy's distribution over actions for a batch: categorical over Discrete actions,
@@ -155,45 +156,16 @@ export class ActorCritic {
    */
   act(observations: Float32Array, rng: Rng, deterministic = false): ActResult {
     const rows = this.rowsOf(observations, 'act');
-    const { action } = this.config;
     const [head, values] = this.headAndValues(observations, rows);
-    if (action.kind === 'discrete') {
-      const logP = head;
-      const n = action.n;
-      const actions = new Int32Array(rows);
-      const logProbs = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        const a = deterministic ? argmax(logP, r * n, n) : sampleRow(logP, r * n, n, rng);
-        actions[r] = a;
-        logProbs[r] = logP[r * n + a]!;
-      }
-      return { actions, logProbs, values };
-    }
-    const means = head;
-    const logStd = this.logStd!.dataSync() as Float32Array;
-    const d = action.size;
-    const actions = new Float32Array(rows * d);
-    const logProbs = new Float32Array(rows);
-    const noise = deterministic ? null : rng.fillNormal(new Float32Array(rows * d));
-    for (let r = 0; r < rows; r++) {
-      let lp = 0;
-      for (let j = 0; j < d; j++) {
-        const i = r * d + j;
-        const eps = noise === null ? 0 : noise[i]!;
-        actions[i] = means[i]! + Math.exp(logStd[j]!) * eps;
-        lp += -0.5 * eps * eps - logStd[j]! - HALF_LOG_TWO_PI;
-      }
-      logProbs[r] = lp;
-    }
-    return { actions, logProbs, values };
+    const logStd = this.logStd === null ? null : (this.logStd.dataSync() as Float32Array);
+    return { ...sampleActions(this.config.action, head, logStd, rows, rng, deterministic), values };
   }
 
   /** One forward pass read back: log-probabilities (categorical) or means (Gaussian), and V(s). */
   private headAndValues(observations: Float32Array, rows: number): [Float32Array, Float32Array | null] {
     const tensors = tf.tidy(() => {
       const { distribution, value } = this.forward(tf.tensor2d(observations, [rows, this.config.observationSize]));
-      const { inner } = distribution;
-      const head = inner instanceof CategoricalDistribution ? inner.logProbabilities() : tf.clone(inner.mean);
+      const head = distributionHead(distribution);
       return value === null ? [head] : [head, value];
     });
     const out = tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
@@ -227,34 +199,4 @@ export class ActorCritic {
     }
     return rows;
   }
-}
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-function scaleLastLayer(net: Mlp, gain: number): void {
-  const { weight } = net.layers[net.layers.length - 1]!;
-  tf.tidy(() => weight.assign(tf.mul(weight, gain)));
-}
-
-function argmax(values: Float32Array, offset: number, n: number): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (values[offset + i]! > values[offset + best]!) best = i;
-  return best;
-}
-
-/** Inverse-CDF draw from one row of log-probabilities. */
-function sampleRow(logP: Float32Array, offset: number, n: number, rng: Rng): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) total += Math.exp(logP[offset + i]!);
-  const target = rng.uniform() * total;
-  let cumulative = 0;
-  let chosen = 0;
-  for (let i = 0; i < n; i++) {
-    const p = Math.exp(logP[offset + i]!);
-    if (p <= 0) continue;
-    chosen = i;
-    cumulative += p;
-    if (target < cumulative) break;
-  }
-  return chosen;
 }

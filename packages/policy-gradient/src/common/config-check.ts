@@ -60,3 +60,45 @@ export class ConfigCheck {
     this.oneOf('activation', value, ['relu', 'tanh', 'elu']);
   }
 }
+
+/** The replay and update settings every off-policy agent (SAC, off-policy AC, TD3, DDPG) has. */
+export interface OffPolicyFields {
+  /** Seeds the agent's one Rng: weights, random warm-up actions, replay sampling, noise, env resets. */
+  readonly seed: number;
+  /** Adam step size of the actor and of the critic(s). */
+  readonly learningRate: number;
+  /** Replay capacity in transitions. */
+  readonly bufferSize: number;
+  /** Transitions per gradient update. */
+  readonly batchSize: number;
+  /** Discount γ in [0, 1]. */
+  readonly gamma: number;
+  /** Polyak coefficient of the target networks: θ' ← τθ + (1 − τ)θ'. In (0, 1]. */
+  readonly tau: number;
+  /** Env steps (over all sub-envs) of uniformly random actions before learning starts. */
+  readonly learningStarts: number;
+  /** Env steps (over all sub-envs) between two learning phases. */
+  readonly trainFrequency: number;
+  /** Gradient updates per learning phase. */
+  readonly gradientSteps: number;
+}
+
+/** Checks the {@link OffPolicyFields}, in their order; `gradientSteps` must be an integer >= `minGradientSteps`. */
+export function checkOffPolicyFields(check: ConfigCheck, config: OffPolicyFields, minGradientSteps: number): void {
+  check.seed(config.seed);
+  check.positiveFinite('learningRate', config.learningRate);
+  check.integerAtLeast('bufferSize', config.bufferSize, 1);
+  check.integerAtLeast('batchSize', config.batchSize, 1);
+  check.inInterval('gamma', config.gamma, 0, 1);
+  check.inInterval('tau', config.tau, 0, 1, true);
+  check.integerAtLeast('learningStarts', config.learningStarts, 0);
+  check.integerAtLeast('trainFrequency', config.trainFrequency, 1);
+  check.integerAtLeast('gradientSteps', config.gradientSteps, minGradientSteps);
+}
+
+/** Checks a Gaussian policy's log σ clamp: both finite, `logStdMax` > `logStdMin`. */
+export function checkLogStdRange(check: ConfigCheck, config: { readonly logStdMin: number; readonly logStdMax: number }): void {
+  check.finite('logStdMin', config.logStdMin);
+  check.finite('logStdMax', config.logStdMax);
+  if (!(config.logStdMax > config.logStdMin)) check.fail('logStdMax', `> logStdMin (${config.logStdMin})`, config.logStdMax);
+}

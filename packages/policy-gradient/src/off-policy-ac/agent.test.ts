@@ -3,6 +3,7 @@ import { makeEnv } from '@tfrl/envs';
 import { expectNoTensorLeak, useCpuBackend, weightsOf } from '@tfrl/testing';
 import { SAC } from '../sac/agent.js';
 import { describeOffPolicyAgent } from '../sac/test-contract.js';
+import { pendulumCheckpoint } from '../test-support.js';
 import { OffPolicyActorCritic } from './agent.js';
 
 beforeAll(useCpuBackend);
@@ -10,13 +11,7 @@ beforeAll(useCpuBackend);
 describeOffPolicyAgent('OffPolicyActorCritic', {
   create: (overrides = {}) => new OffPolicyActorCritic(overrides),
   fromCheckpoint: (cp) => OffPolicyActorCritic.fromCheckpoint(cp),
-  foreign: async () => {
-    const other = new SAC({ hiddenSizes: [8], batchSize: 8, learningStarts: 10, bufferSize: 100 });
-    await other.learn({ env: makeEnv('Pendulum-v1'), totalSteps: 12 });
-    const cp = other.toCheckpoint();
-    other.dispose();
-    return cp;
-  },
+  foreign: () => pendulumCheckpoint(new SAC({ hiddenSizes: [8], batchSize: 8, learningStarts: 10, bufferSize: 100 })),
   algorithm: 'off-policy-ac',
 });
 

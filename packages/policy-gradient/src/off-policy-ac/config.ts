@@ -1,29 +1,14 @@
 import type { LinearActivation } from '@tfrl/core/nn';
-import { ConfigCheck } from '../common/config-check.js';
+import { ConfigCheck, checkLogStdRange, checkOffPolicyFields, type OffPolicyFields } from '../common/config-check.js';
 
 /** How the actor's gradient is estimated from Q(s, a^π), a^π ~ π(·|s). */
 export type OffPolicyActorGradient = 'reparameterized' | 'likelihood-ratio';
 
-/** Configuration of {@link OffPolicyActorCritic}. Every field is plain JSON (it goes into checkpoints). */
-export interface OffPolicyAcConfig {
-  /** Seeds the agent's one Rng: weights, warm-up actions, replay sampling, policy samples, env resets. */
-  readonly seed: number;
-  /** Adam step size of the actor and the critic. */
-  readonly learningRate: number;
-  /** Replay capacity in transitions. */
-  readonly bufferSize: number;
-  /** Transitions per gradient update. */
-  readonly batchSize: number;
-  /** Discount γ in [0, 1]. */
-  readonly gamma: number;
-  /** Polyak coefficient of the target critic; 1 bootstraps from the critic itself (the lecture's plain version). In (0, 1]. */
-  readonly tau: number;
-  /** Env steps (over all sub-envs) of uniform random actions before learning starts. */
-  readonly learningStarts: number;
-  /** Env steps (over all sub-envs) between two learning phases. */
-  readonly trainFrequency: number;
-  /** Gradient updates per learning phase. */
-  readonly gradientSteps: number;
+/**
+ * Configuration of {@link OffPolicyActorCritic}. Every field is plain JSON (it goes into checkpoints).
+ * `tau` 1 bootstraps from the critic itself (the lecture's plain version).
+ */
+export interface OffPolicyAcConfig extends OffPolicyFields {
   /** Hidden widths of the actor and of the critic. */
   readonly hiddenSizes: readonly number[];
   readonly activation: LinearActivation;
@@ -66,21 +51,11 @@ export const defaultOffPolicyAcConfig: OffPolicyAcConfig = Object.freeze({
 export function offPolicyAcConfig(overrides: Partial<OffPolicyAcConfig> = {}): OffPolicyAcConfig {
   const config = { ...defaultOffPolicyAcConfig, ...overrides };
   const check = new ConfigCheck('OffPolicyAcConfig');
-  check.seed(config.seed);
-  check.positiveFinite('learningRate', config.learningRate);
-  check.integerAtLeast('bufferSize', config.bufferSize, 1);
-  check.integerAtLeast('batchSize', config.batchSize, 1);
-  check.inInterval('gamma', config.gamma, 0, 1);
-  check.inInterval('tau', config.tau, 0, 1, true);
-  check.integerAtLeast('learningStarts', config.learningStarts, 0);
-  check.integerAtLeast('trainFrequency', config.trainFrequency, 1);
-  check.integerAtLeast('gradientSteps', config.gradientSteps, 0);
+  checkOffPolicyFields(check, config, 0);
   check.sizes('hiddenSizes', config.hiddenSizes);
   check.activation(config.activation);
   check.oneOf('actorGradient', config.actorGradient, ['reparameterized', 'likelihood-ratio']);
   check.nonNegativeFinite('entropyCoefficient', config.entropyCoefficient);
-  check.finite('logStdMin', config.logStdMin);
-  check.finite('logStdMax', config.logStdMax);
-  if (!(config.logStdMax > config.logStdMin)) check.fail('logStdMax', `> logStdMin (${config.logStdMin})`, config.logStdMax);
+  checkLogStdRange(check, config);
   return Object.freeze({ ...config, hiddenSizes: Object.freeze([...config.hiddenSizes]) });
 }

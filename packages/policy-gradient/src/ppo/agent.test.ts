@@ -1,7 +1,8 @@
 import { Box, CheckpointError, Discrete, memoryCheckpointStore, type Env, type Metrics } from '@tfrl/core';
 import { CartPoleVectorEnv, makeEnv, SyncVectorEnv } from '@tfrl/envs';
-import { expectNoTensorLeak, useCpuBackend, weightsOf } from '@tfrl/testing';
+import { useCpuBackend, weightsOf } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectActAndLearnLeakFree, expectSameSeedSameRun } from '../test-support.js';
 import { PPO } from './agent.js';
 import type { PpoConfig } from './config.js';
 
@@ -31,7 +32,7 @@ class TwoStepEnv implements Env<Float32Array, number> {
 
 describe('PPO', () => {
   it('is deterministic: the same seed gives the same weights, another seed others', async () => {
-    const run = async (seed: number) => {
+    await expectSameSeedSameRun(async (seed) => {
       const agent = new PPO({ ...small, seed });
       const report = await agent.learn({ env: new CartPoleVectorEnv({ numEnvs: 2 }), totalSteps: 64 });
       // 2 rollouts of 16 × 2 = 32 rows; 2 epochs of 3 minibatches (12, 12, 8) each.
@@ -39,10 +40,7 @@ describe('PPO', () => {
       const w = weights(agent);
       agent.dispose();
       return w;
-    };
-    const a = await run(1);
-    expect(await run(1)).toEqual(a);
-    expect(await run(2)).not.toEqual(a);
+    });
   });
 
   const resumeCases: [string, () => Env<unknown, never> | CartPoleVectorEnv, Partial<PpoConfig>, number, number][] = [
@@ -162,10 +160,7 @@ describe('PPO', () => {
     const agent = new PPO({ ...small, clipRangeVf: 0.1 });
     const env = makeEnv('Pendulum-v1');
     await agent.learn({ env, totalSteps: 16 });
-    const observation = Float32Array.of(1, 0, 0.1);
-    await expectNoTensorLeak(() => agent.act(observation));
-    await expectNoTensorLeak(() => agent.act(observation, { deterministic: true }));
-    await expectNoTensorLeak(() => agent.learn({ env, totalSteps: 16, continueRun: true }));
+    await expectActAndLearnLeakFree(agent, env, Float32Array.of(1, 0, 0.1), 16);
     agent.dispose();
   });
 

@@ -23,6 +23,7 @@ import { AgentCheckpoint, resolveStore, writeAgentCheckpoint } from '../common/c
 import { Collection } from '../common/collection.js';
 import { ppoConfig, ppoSchedule, validatePpoConfig, type PpoConfig } from './config.js';
 import { PpoLearner, type PpoStepResult } from './learner.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 /** `algorithm` of PPO checkpoints. */
 export const PPO_ALGORITHM = 'ppo';
@@ -105,12 +106,12 @@ export class PPO implements PolicyGradientAgent {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`PPO.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('PPO', totalSteps);
     const env = asVectorEnv(options.env as AnyEnv<unknown>);
     const run = await this.startRun(env, continueRun);
     const { counters } = this;
     counters.runEnd = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(counters, this.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (counters.steps < counters.runEnd || run.rollout.size > 0) {
@@ -119,16 +120,7 @@ export class PPO implements PolicyGradientAgent {
       run.rollout.reset();
       if (!(await runner.update(this.trainingState(), metrics))) break;
     }
-    const end = this.trainingState();
-    await runner.trainingEnd(end);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: end.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /**
@@ -144,7 +136,7 @@ export class PPO implements PolicyGradientAgent {
 
   /** Saves everything a resumed run needs to a directory (Node) or a {@link CheckpointStore}. */
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /**
@@ -382,8 +374,7 @@ export class PPO implements PolicyGradientAgent {
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 }
 

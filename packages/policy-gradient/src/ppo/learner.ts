@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import type { AdamState, Optimizer } from '@tfrl/core/nn';
 import type { RolloutMinibatch } from '@tfrl/replay';
 import { actionTensor, type ActorCritic } from '../common/actor-critic.js';
+import { adamWithClipping, gradientStep, restoreLearnerState } from '../common/gradient-step.js';
 import { ppoKlEarlyStop, type PpoConfig } from './config.js';
 import { ppoClipLoss, valueLoss } from './loss.js';
 
@@ -54,11 +55,7 @@ export class PpoLearner {
     this.policy = policy;
     this.config = config;
     this.variables = policy.trainableVariables();
-    this.optimizer = createAdam({
-      learningRate: config.learningRate,
-      epsilon: config.adamEpsilon,
-      ...(config.maxGradNorm === null ? {} : { maxGradNorm: config.maxGradNorm }),
-    });
+    this.optimizer = adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm);
   }
 
   /** Gradient steps taken. */
@@ -76,39 +73,39 @@ export class PpoLearner {
     const { policy, config } = this;
     const { size } = batch;
     const { observationSize, action } = policy.config;
-    let stats: tf.Tensor | undefined;
-    try {
-      return tf.tidy(() => {
+    const step = gradientStep(
+      this.optimizer,
+      this.variables,
+      (keep) => {
         const observations = tf.tensor2d(batch.observations, [size, observationSize]);
         const actions = actionTensor(action, batch.actions, size);
-        const oldLogProbs = tf.tensor1d(batch.logProbs);
-        const advantages = tf.tensor1d(batch.advantages);
-        const returns = tf.tensor1d(batch.returns);
-        const oldValues = tf.tensor1d(batch.values);
-        const objective = (): tf.Scalar => {
-          const { distribution, value } = policy.forward(observations);
-          const clip = ppoClipLoss({ logProbs: distribution.logProb(actions), oldLogProbs, advantages, clipRange: settings.clipRange });
-          const vLoss = valueLoss({ values: value!, returns, oldValues, clipRange: config.clipRangeVf });
-          const entropy = tf.mean(distribution.entropy());
-          const loss = tf.addN([clip.loss, tf.mul(vLoss, config.vfCoef), tf.mul(entropy, -config.entCoef)]) as tf.Scalar;
-          stats = tf.keep(tf.stack([loss, clip.loss, vLoss, entropy, clip.approxKl, clip.clipFraction]));
-          return loss;
-        };
-        const { grads } = variableGrads(objective, this.variables);
-        const [loss, policyLoss, vLoss, entropy, approxKl, clipFraction] = Array.from(stats!.dataSync());
-        const figures = { loss: loss!, policyLoss: policyLoss!, valueLoss: vLoss!, entropy: entropy!, approxKl: approxKl!, clipFraction: clipFraction! };
-        if (!Number.isFinite(figures.loss)) {
-          throw new Error(`PpoLearner: non-finite loss (${figures.loss}) at update ${this.count + 1}: refusing to apply the update`);
-        }
-        if (ppoKlEarlyStop(figures.approxKl, settings.targetKl)) return { applied: false, ...figures, gradNorm: Number.NaN };
+        const { distribution, value } = policy.forward(observations);
+        const clip = ppoClipLoss({ logProbs: distribution.logProb(actions), oldLogProbs: tf.tensor1d(batch.logProbs), advantages: tf.tensor1d(batch.advantages), clipRange: settings.clipRange });
+        const vLoss = valueLoss({ values: value!, returns: tf.tensor1d(batch.returns), oldValues: tf.tensor1d(batch.values), clipRange: config.clipRangeVf });
+        const entropy = tf.mean(distribution.entropy()) as tf.Scalar;
+        keep(clip.loss, vLoss, entropy, clip.approxKl, clip.clipFraction);
+        return tf.addN([clip.loss, tf.mul(vLoss, config.vfCoef), tf.mul(entropy, -config.entCoef)]) as tf.Scalar;
+      },
+      'PpoLearner',
+      `update ${this.count + 1}`,
+      ([, , , approxKl]) => {
+        if (ppoKlEarlyStop(approxKl!, settings.targetKl)) return false;
         this.optimizer.learningRate = settings.learningRate;
-        const gradNorm = this.optimizer.step(this.variables, this.variables.map((v) => grads[v.name]));
-        this.count++;
-        return { applied: true, ...figures, gradNorm };
-      });
-    } finally {
-      stats?.dispose();
-    }
+        return true;
+      },
+    );
+    if (step.applied) this.count++;
+    const [policyLoss, vLoss, entropy, approxKl, clipFraction] = step.kept;
+    return {
+      applied: step.applied,
+      loss: step.loss,
+      policyLoss: policyLoss!,
+      valueLoss: vLoss!,
+      entropy: entropy!,
+      approxKl: approxKl!,
+      clipFraction: clipFraction!,
+      gradNorm: step.gradNorm,
+    };
   }
 
   /** Step count and Adam state, for checkpoints (weights are saved separately). */
@@ -118,10 +115,6 @@ export class PpoLearner {
 
   /** Restores {@link PpoLearner.getState}'s output. */
   setState(state: { updates: number; optimizer: AdamState }): void {
-    if (!Number.isInteger(state.updates) || state.updates < 0) {
-      throw new RangeError(`PpoLearner.setState: updates must be an integer >= 0, got ${state.updates}`);
-    }
-    if (state.optimizer.step > 0) this.optimizer.setState(state.optimizer);
-    this.count = state.updates;
+    this.count = restoreLearnerState('PpoLearner', state, this.optimizer);
   }
 }

@@ -39,6 +39,7 @@ import {
   sequenceMinibatches,
   type EpisodeFlags,
 } from './sequences.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 const ALGORITHM = 'recurrent-ppo';
 
@@ -132,12 +133,12 @@ export class RecurrentPPO implements PolicyGradientAgent {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`RecurrentPPO.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('RecurrentPPO', totalSteps);
     const env = asVectorEnv(options.env as AnyEnv<number | Float32Array>);
     const run = await this.startRun(env, continueRun);
     const { counters } = this;
     counters.runEnd = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(counters, this.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (!runner.stopRequested) {
@@ -149,16 +150,7 @@ export class RecurrentPPO implements PolicyGradientAgent {
       await this.collectStep(env, run);
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const end = this.trainingState();
-    await runner.trainingEnd(end);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: end.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /**
@@ -191,7 +183,7 @@ export class RecurrentPPO implements PolicyGradientAgent {
 
   /** Saves everything a resumed run needs to a directory (Node) or a {@link CheckpointStore}. */
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /**
@@ -430,8 +422,7 @@ export class RecurrentPPO implements PolicyGradientAgent {
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   /** Builds the network and learner on first use (drawing the weights from the Rng); checks the env against them later. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { createAdam, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { gradientStep, restoreLearnerState } from '../common/gradient-step.js';
 import { actionTensor } from '../common/actor-critic.js';
 import { ppoClipLoss, valueLoss } from '../ppo/loss.js';
 import type { RecurrentPpoConfig } from './config.js';
@@ -198,34 +199,23 @@ export class RecurrentPpoLearner {
   step(minibatch: SequenceMinibatch): RecurrentPpoStepResult {
     const { network, config, variables } = this;
     if (minibatch.lossPositions.length === 0) throw new RangeError('RecurrentPpoLearner.step: the minibatch has no loss rows');
-    const kept: tf.Scalar[] = [];
-    try {
-      const { loss, gradNorm } = tf.tidy(() => {
-        const oldLogProbs = tf.tensor1d(minibatch.oldLogProbs);
-        const oldValues = tf.tensor1d(minibatch.oldValues);
-        const advantages = tf.tensor1d(minibatch.advantages);
-        const returns = tf.tensor1d(minibatch.returns);
-        const { value, grads } = variableGrads(() => {
-          const out = forwardAtLossRows(network, minibatch);
-          const clip = ppoClipLoss({ logProbs: out.logProbs, oldLogProbs, advantages, clipRange: config.clipRange });
-          const vLoss = valueLoss({ values: out.values, returns, oldValues, clipRange: config.clipRangeVf });
-          const entropy = tf.mean(out.entropy) as tf.Scalar;
-          kept.push(tf.keep(clip.loss), tf.keep(vLoss), tf.keep(entropy), tf.keep(clip.approxKl), tf.keep(clip.clipFraction));
-          return tf.add(clip.loss, tf.sub(tf.mul(config.vfCoef, vLoss), tf.mul(config.entCoef, entropy))) as tf.Scalar;
-        }, variables);
-        const lossValue = value.dataSync()[0]!;
-        if (!Number.isFinite(lossValue)) {
-          throw new Error(`RecurrentPpoLearner: non-finite loss (${lossValue}) at step ${this.count + 1}: refusing to apply the update`);
-        }
-        const norm = this.optimizer.step(variables, variables.map((v) => grads[v.name]));
-        return { loss: lossValue, gradNorm: norm };
-      });
-      this.count++;
-      const [policyLoss, vLoss, entropy, approxKl, clipFraction] = kept.map((t) => t.dataSync()[0]!);
-      return { loss, policyLoss: policyLoss!, valueLoss: vLoss!, entropy: entropy!, approxKl: approxKl!, clipFraction: clipFraction!, gradNorm };
-    } finally {
-      kept.forEach((t) => t.dispose());
-    }
+    const step = gradientStep(
+      this.optimizer,
+      variables,
+      (keep) => {
+        const out = forwardAtLossRows(network, minibatch);
+        const clip = ppoClipLoss({ logProbs: out.logProbs, oldLogProbs: tf.tensor1d(minibatch.oldLogProbs), advantages: tf.tensor1d(minibatch.advantages), clipRange: config.clipRange });
+        const vLoss = valueLoss({ values: out.values, returns: tf.tensor1d(minibatch.returns), oldValues: tf.tensor1d(minibatch.oldValues), clipRange: config.clipRangeVf });
+        const entropy = tf.mean(out.entropy) as tf.Scalar;
+        keep(clip.loss, vLoss, entropy, clip.approxKl, clip.clipFraction);
+        return tf.add(clip.loss, tf.sub(tf.mul(config.vfCoef, vLoss), tf.mul(config.entCoef, entropy))) as tf.Scalar;
+      },
+      'RecurrentPpoLearner',
+      `step ${this.count + 1}`,
+    );
+    this.count++;
+    const [policyLoss, vLoss, entropy, approxKl, clipFraction] = step.kept;
+    return { loss: step.loss, policyLoss: policyLoss!, valueLoss: vLoss!, entropy: entropy!, approxKl: approxKl!, clipFraction: clipFraction!, gradNorm: step.gradNorm };
   }
 
   /** Step count and Adam state, for checkpoints (weights are saved separately). */
@@ -235,10 +225,6 @@ export class RecurrentPpoLearner {
 
   /** Restores {@link RecurrentPpoLearner.getState}'s output. */
   setState(state: { updates: number; optimizer: AdamState }): void {
-    if (!Number.isInteger(state.updates) || state.updates < 0) {
-      throw new RangeError(`RecurrentPpoLearner.setState: updates must be an integer >= 0, got ${state.updates}`);
-    }
-    if (state.optimizer.step > 0) this.optimizer.setState(state.optimizer);
-    this.count = state.updates;
+    this.count = restoreLearnerState('RecurrentPpoLearner', state, this.optimizer);
   }
 }

@@ -3,6 +3,7 @@ import type { Rng } from '@tfrl/core';
 import { CategoricalDistribution, DiagGaussian, GruCell, createVariable, mlp, unroll, type LinearActivation, type Mlp } from '@tfrl/core/nn';
 import { ActionDistribution } from '../common/actor-critic.js';
 import type { ActionSpec } from '../common/action-spec.js';
+import { distributionHead, sampleActions, scaleLastLayer } from '../common/sampling.js';
 
 /** Configuration of a {@link RecurrentActorCritic}. */
 export interface RecurrentActorCriticConfig {
@@ -141,35 +142,9 @@ export class RecurrentActorCritic {
    */
   act(observations: Float32Array, state: Float32Array, starts: ArrayLike<number>, rng: Rng, deterministic = false): RecurrentActResult {
     const rows = this.rowsOf(observations, state, starts, 'act');
-    const { action } = this.config;
     const [head, values, next] = this.readStep(observations, state, starts, rows, true);
-    if (action.kind === 'discrete') {
-      const n = action.n;
-      const actions = new Int32Array(rows);
-      const logProbs = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        const a = deterministic ? argmax(head, r * n, n) : sampleRow(head, r * n, n, rng);
-        actions[r] = a;
-        logProbs[r] = head[r * n + a]!;
-      }
-      return { actions, logProbs, values, state: next };
-    }
-    const logStd = this.logStd!.dataSync() as Float32Array;
-    const d = action.size;
-    const actions = new Float32Array(rows * d);
-    const logProbs = new Float32Array(rows);
-    const noise = deterministic ? null : rng.fillNormal(new Float32Array(rows * d));
-    for (let r = 0; r < rows; r++) {
-      let lp = 0;
-      for (let j = 0; j < d; j++) {
-        const i = r * d + j;
-        const eps = noise === null ? 0 : noise[i]!;
-        actions[i] = head[i]! + Math.exp(logStd[j]!) * eps;
-        lp += -0.5 * eps * eps - logStd[j]! - HALF_LOG_TWO_PI;
-      }
-      logProbs[r] = lp;
-    }
-    return { actions, logProbs, values, state: next };
+    const logStd = this.logStd === null ? null : (this.logStd.dataSync() as Float32Array);
+    return { ...sampleActions(this.config.action, head, logStd, rows, rng, deterministic), values, state: next };
   }
 
   /** V for one step of `rows` sub-envs (same inputs as {@link RecurrentActorCritic.act}). */
@@ -187,9 +162,7 @@ export class RecurrentActorCritic {
         tf.tensor2d(Float32Array.from(starts), [1, rows]),
       );
       if (!withHead) return [values];
-      const { inner } = distribution;
-      const head = inner instanceof CategoricalDistribution ? inner.logProbabilities() : tf.clone(inner.mean);
-      return [head, values, finalState];
+      return [distributionHead(distribution), values, finalState];
     });
     const out = tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
     tensors.forEach((t) => t.dispose());
@@ -227,34 +200,4 @@ export class RecurrentActorCritic {
   dispose(): void {
     for (const v of this.trainableVariables()) v.dispose();
   }
-}
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-function scaleLastLayer(net: Mlp, gain: number): void {
-  const { weight } = net.layers[net.layers.length - 1]!;
-  tf.tidy(() => weight.assign(tf.mul(weight, gain)));
-}
-
-function argmax(values: Float32Array, offset: number, n: number): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (values[offset + i]! > values[offset + best]!) best = i;
-  return best;
-}
-
-/** Inverse-CDF draw from one row of log-probabilities. */
-function sampleRow(logP: Float32Array, offset: number, n: number, rng: Rng): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) total += Math.exp(logP[offset + i]!);
-  const target = rng.uniform() * total;
-  let cumulative = 0;
-  let chosen = 0;
-  for (let i = 0; i < n; i++) {
-    const p = Math.exp(logP[offset + i]!);
-    if (p <= 0) continue;
-    chosen = i;
-    cumulative += p;
-    if (target < cumulative) break;
-  }
-  return chosen;
 }

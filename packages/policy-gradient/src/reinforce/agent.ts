@@ -21,6 +21,7 @@ import { Collection } from '../common/collection.js';
 import { reinforceConfig, type ReinforceConfig } from './config.js';
 import { ReinforceLearner } from './learner.js';
 import type { RunningMeanState } from './loss.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 const ALGORITHM = 'reinforce';
 
@@ -87,10 +88,10 @@ export class Reinforce implements PolicyGradientAgent {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`Reinforce.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('Reinforce', totalSteps);
     const env = asVectorEnv(options.env as VectorEnv<unknown, unknown>);
     const { model, run } = await this.startRun(env, continueRun);
-    const first = { steps: this.counters.steps, episodes: this.counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(this.counters, this.updates);
     const end = this.counters.steps + totalSteps;
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
@@ -99,16 +100,7 @@ export class Reinforce implements PolicyGradientAgent {
       if (run.episodes.numEpisodes >= this.config.episodesPerUpdate) await runner.update(this.trainingState(), this.train(model, run));
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const state = this.trainingState();
-    await runner.trainingEnd(state);
-    return {
-      steps: this.counters.steps - first.steps,
-      episodes: this.counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: state.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one observation: sampled, or the mode with `deterministic`. */
@@ -123,7 +115,7 @@ export class Reinforce implements PolicyGradientAgent {
   }
 
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /** Weights, optimizer states, Rng state, counters, running mean, episodes in progress and observations in flight. */
@@ -238,7 +230,7 @@ export class Reinforce implements PolicyGradientAgent {
   }
 
   private trainingState(): TrainingState {
-    return { step: this.counters.steps, episodes: this.counters.episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   private episodeBuffer(numEnvs: number, autoresetMode: Collection['autoresetMode'], spec: ReinforceModelSpec): EpisodeBuffer {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Metrics } from '@tfrl/core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { adamWithClipping } from '../common/gradient-step.js';
 import { actionTensor, type ActorCritic } from '../common/actor-critic.js';
 import { valueLoss } from '../ppo/loss.js';
 import type { ReinforceConfig } from './config.js';
@@ -48,9 +49,8 @@ export class ReinforceLearner {
     }
     this.network = network;
     this.config = config;
-    const common = { epsilon: config.adamEpsilon, ...(config.maxGradNorm === null ? {} : { maxGradNorm: config.maxGradNorm }) };
-    this.policyOptimizer = createAdam({ ...common, learningRate: config.learningRate });
-    this.valueOptimizer = createAdam({ ...common, learningRate: config.valueLearningRate });
+    this.policyOptimizer = adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm);
+    this.valueOptimizer = adamWithClipping(config.valueLearningRate, config.adamEpsilon, config.maxGradNorm);
   }
 
   get updates(): number {

@@ -1,7 +1,6 @@
-import { evaluatePolicy } from '@tfrl/core';
-import { CartPoleVectorEnv, makeEnv } from '@tfrl/envs';
 import { useWasmBackend } from '@tfrl/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
+import { cartPoleLearningRun } from '../test-support.js';
 import { Reinforce } from './agent.js';
 
 // The wasm backend (fast); the long runs (3 seeds, ≥ 475 within 300k steps) are in bench/reinforce.mjs.
@@ -9,26 +8,7 @@ beforeAll(useWasmBackend);
 
 describe('REINFORCE learns CartPole-v1', () => {
   it.each([0, 1])('reaches a deterministic evaluation mean ≥ 200 within 40,000 steps (default config, 4 sub-envs, seed %i)', async (seed) => {
-    const agent = new Reinforce({ seed });
-    const evalEnv = makeEnv('CartPole-v1');
-    const evaluations: number[] = [];
-    const report = await agent.learn({
-      env: new CartPoleVectorEnv({ numEnvs: 4 }),
-      totalSteps: 40_000,
-      callbacks: [
-        {
-          onStep: (state) => {
-            if (state.step % 5_000 !== 0) return true;
-            const { meanReturn } = evaluatePolicy(evalEnv, agent, { episodes: 10, seed: 10_000, deterministic: true });
-            evaluations.push(meanReturn);
-            return meanReturn < 200;
-          },
-        },
-      ],
-    });
-    expect(report.stoppedEarly, `evaluations: ${evaluations.join(', ')}`).toBe(true);
-    expect(evaluatePolicy(evalEnv, agent, { episodes: 10, seed: 10_000 }).meanReturn).toBeGreaterThanOrEqual(200);
     // A random policy averages about 22 on CartPole.
-    agent.dispose();
+    await cartPoleLearningRun(new Reinforce({ seed }), 4, 200);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv } from '@tfrl/envs';
 import { useCpuBackend } from '@tfrl/testing';
 import { OffPolicyActorCritic } from '../off-policy-ac/agent.js';
+import { pendulumCheckpoint } from '../test-support.js';
 import { SAC } from './agent.js';
 import { describeOffPolicyAgent } from './test-contract.js';
 
@@ -10,13 +11,7 @@ beforeAll(useCpuBackend);
 describeOffPolicyAgent('SAC', {
   create: (overrides = {}) => new SAC(overrides),
   fromCheckpoint: (cp) => SAC.fromCheckpoint(cp),
-  foreign: async () => {
-    const other = new OffPolicyActorCritic({ hiddenSizes: [8], batchSize: 8, learningStarts: 10, bufferSize: 100 });
-    await other.learn({ env: makeEnv('Pendulum-v1'), totalSteps: 12 });
-    const cp = other.toCheckpoint();
-    other.dispose();
-    return cp;
-  },
+  foreign: () => pendulumCheckpoint(new OffPolicyActorCritic({ hiddenSizes: [8], batchSize: 8, learningStarts: 10, bufferSize: 100 })),
   algorithm: 'sac',
 });
 

@@ -1,28 +1,10 @@
 import type { LinearActivation } from '@tfrl/core/nn';
-import { ConfigCheck } from '../common/config-check.js';
+import { ConfigCheck, checkLogStdRange, checkOffPolicyFields, type OffPolicyFields } from '../common/config-check.js';
 
 /**
  * Configuration of {@link SAC}. Every field is plain JSON (it goes into checkpoints).
  */
-export interface SacConfig {
-  /** Seeds the agent's one Rng: weights, random warm-up actions, replay sampling, policy noise, env resets. */
-  readonly seed: number;
-  /** Adam step size of the actor, the critics and the temperature. */
-  readonly learningRate: number;
-  /** Replay capacity in transitions. */
-  readonly bufferSize: number;
-  /** Transitions per gradient update. */
-  readonly batchSize: number;
-  /** Discount γ in [0, 1]. */
-  readonly gamma: number;
-  /** Polyak coefficient of the target critics: θ' ← τθ + (1 − τ)θ'. In (0, 1]. */
-  readonly tau: number;
-  /** Env steps (over all sub-envs) collected with uniform random actions before learning starts. */
-  readonly learningStarts: number;
-  /** Env steps (over all sub-envs) between two learning phases. */
-  readonly trainFrequency: number;
-  /** Gradient updates per learning phase. */
-  readonly gradientSteps: number;
+export interface SacConfig extends OffPolicyFields {
   /** Updates between two target updates. */
   readonly targetUpdateInterval: number;
   /** Hidden widths of the actor and of each critic. */
@@ -70,23 +52,13 @@ export const defaultSacConfig: SacConfig = Object.freeze({
 export function sacConfig(overrides: Partial<SacConfig> = {}): SacConfig {
   const config = { ...defaultSacConfig, ...overrides };
   const check = new ConfigCheck('SacConfig');
-  check.seed(config.seed);
-  check.positiveFinite('learningRate', config.learningRate);
-  check.integerAtLeast('bufferSize', config.bufferSize, 1);
-  check.integerAtLeast('batchSize', config.batchSize, 1);
-  check.inInterval('gamma', config.gamma, 0, 1);
-  check.inInterval('tau', config.tau, 0, 1, true);
-  check.integerAtLeast('learningStarts', config.learningStarts, 0);
-  check.integerAtLeast('trainFrequency', config.trainFrequency, 1);
-  check.integerAtLeast('gradientSteps', config.gradientSteps, 0);
+  checkOffPolicyFields(check, config, 0);
   check.integerAtLeast('targetUpdateInterval', config.targetUpdateInterval, 1);
   check.sizes('hiddenSizes', config.hiddenSizes);
   check.activation(config.activation);
   check.positiveFinite('initialEntropyCoefficient', config.initialEntropyCoefficient);
   check.boolean('autoEntropy', config.autoEntropy);
   if (config.targetEntropy !== null) check.finite('targetEntropy', config.targetEntropy);
-  check.finite('logStdMin', config.logStdMin);
-  check.finite('logStdMax', config.logStdMax);
-  if (!(config.logStdMax > config.logStdMin)) check.fail('logStdMax', `> logStdMin (${config.logStdMin})`, config.logStdMax);
+  checkLogStdRange(check, config);
   return Object.freeze({ ...config, hiddenSizes: Object.freeze([...config.hiddenSizes]) });
 }

@@ -22,9 +22,10 @@ import { UniformReplayBuffer, type ReplayBatch } from '@tfrl/replay';
 import type * as tf from '@tensorflow/tfjs-core';
 import { actionSpec, actionSpecFromJSON, actionSpecToJSON, sameActionSpec, scaleToBounds, type ActionSpecJSON, type BoxActionSpec } from '../common/action-spec.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
-import { AgentCheckpoint, resolveStore, writeAgentCheckpoint } from '../common/checkpoint.js';
+import { AgentCheckpoint, writeAgentCheckpoint } from '../common/checkpoint.js';
 import { Collection } from '../common/collection.js';
 import type { SquashedGaussianActor } from './networks.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 /** A replayed batch as the learners read it (actions in [−1, 1]). */
 export interface OffPolicyBatch {
@@ -151,12 +152,12 @@ export abstract class OffPolicyAgent<C extends OffPolicyShellConfig, L extends O
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`${this.who}.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps(this.who, totalSteps);
     const env = asVectorEnv(options.env as Parameters<typeof asVectorEnv>[0]);
     const { model, run } = await this.startRun(env, continueRun);
     const { counters, config } = this;
     const end = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: model.learner.updates, time: performance.now() };
+    const first = runStart(counters, model.learner.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (counters.steps < end && !runner.stopRequested) {
@@ -171,16 +172,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyShellConfig, L extends O
       }
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const state = this.trainingState();
-    await runner.trainingEnd(state);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: model.learner.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: state.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one observation: c + s·tanh(μ(s)) with `deterministic`, else a policy sample. */
@@ -193,7 +185,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyShellConfig, L extends O
   }
 
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   toCheckpoint(): Checkpoint {
@@ -320,8 +312,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyShellConfig, L extends O
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   private ensureModel(spec: OffPolicyModelSpec): Model<L> {

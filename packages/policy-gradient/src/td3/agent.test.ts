@@ -1,7 +1,8 @@
 import { Box, CheckpointError, memoryCheckpointStore, type Env, type ResetResult, type StepResult } from '@tfrl/core';
 import { PendulumVectorEnv, makeEnv } from '@tfrl/envs';
-import { expectNoTensorLeak, useCpuBackend, weightsOf } from '@tfrl/testing';
+import { useCpuBackend, weightsOf } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectActAndLearnLeakFree } from '../test-support.js';
 import { DDPG } from '../ddpg/ddpg.js';
 import type { DeterministicActorCriticAgent } from './agent.js';
 import type { ActionNoiseConfig, DeterministicFields } from './config.js';
@@ -125,10 +126,7 @@ describe.each(variants)('$name', ({ name, make, load }) => {
     const agent = make();
     const env = makeEnv('Pendulum-v1');
     await agent.learn({ env, totalSteps: 60 });
-    const observation = Float32Array.of(1, 0, 0);
-    await expectNoTensorLeak(() => agent.act(observation));
-    await expectNoTensorLeak(() => agent.act(observation, { deterministic: true }));
-    await expectNoTensorLeak(() => agent.learn({ env, totalSteps: 6, continueRun: true }));
+    await expectActAndLearnLeakFree(agent, env, Float32Array.of(1, 0, 0), 6);
     agent.dispose();
   });
 

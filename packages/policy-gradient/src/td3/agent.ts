@@ -27,6 +27,7 @@ import { Collection } from '../common/collection.js';
 import type { DeterministicFields } from './config.js';
 import { Td3Learner, type Td3Batch, type Td3LearnerSettings } from './learner.js';
 import { ExplorationNoise } from './noise.js';
+import { checkTotalSteps, finishRun, runStart, trainingState } from '../common/training.js';
 
 /** What distinguishes TD3 from DDPG in the shared agent. */
 export type DeterministicVariant = Pick<Td3LearnerSettings, 'critics' | 'policyDelay' | 'targetPolicyNoise' | 'targetNoiseClip'>;
@@ -104,12 +105,12 @@ export abstract class DeterministicActorCriticAgent<C extends DeterministicField
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`${this.who}.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps(this.who, totalSteps);
     const env = asVectorEnv(options.env as VectorEnv<unknown, Float32Array>);
     const { model, run } = await this.startRun(env, continueRun);
     const { counters, config } = this;
     const end = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(counters, this.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (counters.steps < end && !runner.stopRequested) {
@@ -124,16 +125,7 @@ export abstract class DeterministicActorCriticAgent<C extends DeterministicField
       }
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const state = this.trainingState();
-    await runner.trainingEnd(state);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: state.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /**
@@ -298,8 +290,7 @@ export abstract class DeterministicActorCriticAgent<C extends DeterministicField
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   /** Builds the networks, learner and replay on first use (drawing the weights from the Rng). */

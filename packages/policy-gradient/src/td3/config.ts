@@ -1,4 +1,4 @@
-import { ConfigCheck } from '../common/config-check.js';
+import { ConfigCheck, checkOffPolicyFields, type OffPolicyFields } from '../common/config-check.js';
 
 /**
  * Exploration noise added to the actor's actions in the normalised scale [−1, 1] (as
@@ -16,25 +16,7 @@ export type DeterministicActivation = 'relu' | 'tanh' | 'elu';
  * Configuration of {@link TD3} (Fujimoto et al. 2018). Every field is plain JSON (it goes into
  * checkpoints). DDPG's config is this one without the three TD3 fields.
  */
-export interface Td3Config {
-  /** Seeds the agent's one Rng: weights, random warm-up actions, noise, replay sampling, env resets. */
-  readonly seed: number;
-  /** Adam step size of the actor and of the critics. */
-  readonly learningRate: number;
-  /** Replay capacity in transitions. */
-  readonly bufferSize: number;
-  /** Transitions per gradient update. */
-  readonly batchSize: number;
-  /** Discount γ in [0, 1]. */
-  readonly gamma: number;
-  /** Polyak coefficient: θ' ← τθ + (1 − τ)θ' at each target update. In (0, 1]. */
-  readonly tau: number;
-  /** Env steps (over all runs and sub-envs) of uniformly random actions before the first update. */
-  readonly learningStarts: number;
-  /** Env steps (over all sub-envs) between two learning phases. */
-  readonly trainFrequency: number;
-  /** Gradient updates (of the critics) per learning phase. */
-  readonly gradientSteps: number;
+export interface Td3Config extends OffPolicyFields {
   /** Hidden layer widths of the actor and of each critic, input side first. */
   readonly hiddenSizes: readonly number[];
   readonly activation: DeterministicActivation;
@@ -88,15 +70,7 @@ export type DeterministicFields = Omit<Td3Config, 'policyDelay' | 'targetPolicyN
 
 /** Checks the fields TD3 and DDPG share. */
 export function checkDeterministicFields(check: ConfigCheck, config: DeterministicFields): void {
-  check.seed(config.seed);
-  check.positiveFinite('learningRate', config.learningRate);
-  check.integerAtLeast('bufferSize', config.bufferSize, 1);
-  check.integerAtLeast('batchSize', config.batchSize, 1);
-  check.inInterval('gamma', config.gamma, 0, 1);
-  check.inInterval('tau', config.tau, 0, 1, true);
-  check.integerAtLeast('learningStarts', config.learningStarts, 0);
-  check.integerAtLeast('trainFrequency', config.trainFrequency, 1);
-  check.integerAtLeast('gradientSteps', config.gradientSteps, 1);
+  checkOffPolicyFields(check, config, 1);
   check.sizes('hiddenSizes', config.hiddenSizes);
   check.activation(config.activation);
   const noise = config.actionNoise as Partial<Extract<ActionNoiseConfig, { kind: 'ornstein-uhlenbeck' }>> | null;

@@ -33,6 +33,7 @@ import {
 } from '../common/index.js';
 import { trpoConfig, validateTrpoConfig, type TrpoConfig } from './config.js';
 import { TrpoLearner } from './learner.js';
+import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
 
 /** `algorithm` of TRPO (and NPG) checkpoints. */
 export const TRPO_ALGORITHM = 'trpo';
@@ -109,13 +110,13 @@ export class TRPO implements PolicyGradientAgent {
    */
   async learn(options: PolicyGradientLearnOptions): Promise<TrainReport> {
     const { totalSteps, callbacks = [], continueRun = false } = options;
-    if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new RangeError(`TRPO.learn: totalSteps must be an integer >= 0, got ${totalSteps}`);
+    checkTotalSteps('TRPO', totalSteps);
     const env = asVectorEnv(options.env as Parameters<typeof asVectorEnv>[0]) as VectorEnv<unknown, unknown>;
     const model = this.ensureModel(modelSpecOf(env));
     const run = await this.startRun(env, continueRun);
     const { counters } = this;
     const runEnd = counters.steps + totalSteps;
-    const first = { steps: counters.steps, episodes: counters.episodes, updates: this.updates, time: performance.now() };
+    const first = runStart(counters, this.updates);
     const runner = new CallbackRunner(callbacks);
     await runner.trainingStart(this.trainingState());
     while (!runner.stopRequested) {
@@ -128,16 +129,7 @@ export class TRPO implements PolicyGradientAgent {
       await this.collectStep(env, model, run);
       if (runner.hasStepHooks) await runner.step(this.trainingState());
     }
-    const end = this.trainingState();
-    await runner.trainingEnd(end);
-    return {
-      steps: counters.steps - first.steps,
-      episodes: counters.episodes - first.episodes,
-      updates: this.updates - first.updates,
-      seconds: (performance.now() - first.time) / 1000,
-      stoppedEarly: runner.stopRequested,
-      recentReturn: end.recentReturn,
-    };
+    return finishRun(runner, first, this.trainingState());
   }
 
   /** The env action for one observation: the mode with `deterministic`, else a sample from π. */
@@ -152,7 +144,7 @@ export class TRPO implements PolicyGradientAgent {
   }
 
   async save(target: string | CheckpointStore): Promise<void> {
-    await (await resolveStore(target)).write(this.toCheckpoint());
+    await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
   /**
@@ -339,8 +331,7 @@ export class TRPO implements PolicyGradientAgent {
   }
 
   private trainingState(): TrainingState {
-    const { steps, episodes } = this.counters;
-    return { step: steps, episodes, updates: this.updates, recentReturn: this.run?.collection.recentReturn ?? Number.NaN };
+    return trainingState(this.counters, this.updates, this.run?.collection);
   }
 
   private requireModel(who: string): TrpoModel {
