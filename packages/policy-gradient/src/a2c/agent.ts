@@ -22,6 +22,7 @@ import { readA2cCheckpoint, writeA2cCheckpoint, type A2cCounters, type A2cModelS
 import { a2cConfig, a2cGaeLambda, type A2cConfig } from './config.js';
 import { A2cLearner, type A2cBatch } from './learner.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel } from '../common/model-spec.js';
 
 interface Model {
   readonly spec: A2cModelSpec;
@@ -38,9 +39,6 @@ interface Run {
 }
 
 type AnyVectorEnv = VectorEnv<unknown, number | Float32Array>;
-
-/** tfjs variable names are global: each agent's networks get their own prefix. */
-let instances = 0;
 
 /**
  * Advantage actor-critic, synchronous (A2C; Mnih et al. 2016, as Stable-Baselines3's A2C): act on
@@ -271,9 +269,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
   private ensureModel(spec: A2cModelSpec): Model {
     if (this.model !== null) {
       const had = this.model.spec;
-      if (had.observationSize !== spec.observationSize || JSON.stringify(had.action) !== JSON.stringify(spec.action)) {
-        throw new TypeError(`A2C: the env does not match the agent (built for ${had.observationSize} observation values and ${describe(had)}, got ${spec.observationSize} and ${describe(spec)})`);
-      }
+      assertSameModel('A2C', had, spec);
       return this.model;
     }
     const { hiddenSizes, activation, sharedTrunk, logStdInit } = this.config;
@@ -286,7 +282,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
       withValue: true,
       logStdInit,
       rng: this.rng,
-      name: `a2c${instances++}`,
+      name: 'a2c',
     });
     this.model = { spec, policy, learner: new A2cLearner(policy, this.config) };
     return this.model;
@@ -298,10 +294,6 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
   }
 }
 
-function describe(spec: A2cModelSpec): string {
-  const { action } = spec;
-  return action.kind === 'discrete' ? `Discrete(${action.n})` : `Box[${action.shape.join(',')}]`;
-}
 
 /** The rollout's valid rows (next-step reset rows left out), in row order, as an update batch. */
 function validRows(buffer: RolloutBuffer): A2cBatch & { values: Float32Array } {

@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, type Checkpoint, type JsonObject, type RngState } from '@tfrl/core';
 import type { AdamState } from '@tfrl/core/nn';
-import { actionSpecFromJSON, actionSpecToJSON, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
+import { actionSpecToJSON, type ActionSpec } from '../common/action-spec.js';
 import { AgentCheckpoint, writeAgentCheckpoint } from '../common/checkpoint.js';
 import { Collection } from '../common/collection.js';
+import { readModelSpec } from '../common/model-spec.js';
 import { a2cConfig, type A2cConfig } from './config.js';
 
 const ALGORITHM = 'a2c';
@@ -105,7 +106,7 @@ export function readA2cCheckpoint(cp: Checkpoint): A2cCheckpointReader {
   } catch (error) {
     return fail(`config: ${(error as Error).message}`);
   }
-  const spec = readSpec(checkpoint.extra.model, fail);
+  const spec = readModelSpec(checkpoint.extra.model, CONTEXT);
   const counters = checkpoint.counters(COUNTERS);
   const wrap = (error: unknown): unknown => (error instanceof CheckpointError ? error : new CheckpointError(CONTEXT, [(error as Error).message]));
   return {
@@ -139,17 +140,3 @@ export function readA2cCheckpoint(cp: Checkpoint): A2cCheckpointReader {
   };
 }
 
-function readSpec(json: unknown, fail: (problem: string) => never): A2cModelSpec {
-  const model = json as { observationSize?: unknown; action?: ActionSpecJSON } | undefined;
-  if (model === undefined || model === null || typeof model !== 'object') return fail('extra.model is missing');
-  const { observationSize, action } = model;
-  if (!Number.isInteger(observationSize) || (observationSize as number) < 1) return fail(`extra.model.observationSize must be an integer >= 1, got ${String(observationSize)}`);
-  const ok =
-    action !== undefined &&
-    action !== null &&
-    ((action.kind === 'discrete' && Number.isInteger(action.n) && action.n >= 1 && Number.isInteger(action.start)) ||
-      (action.kind === 'box' && Array.isArray(action.shape) && Array.isArray(action.low) && Array.isArray(action.high) &&
-        action.low.length === action.shape.reduce((a, b) => a * b, 1) && action.high.length === action.low.length));
-  if (!ok) return fail(`extra.model.action is not an action space: ${JSON.stringify(action)}`);
-  return { observationSize: observationSize as number, action: actionSpecFromJSON(action) };
-}

@@ -63,8 +63,6 @@ interface NodeWorker {
 // A variable specifier keeps browser bundlers from resolving Node built-ins.
 const nodeImport = <T>(specifier: string): Promise<T> => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
 
-let nextAgentId = 0;
-
 /**
  * Asynchronous Advantage Actor-Critic (Mnih et al. 2016, Algorithm S3). `learn` starts
  * `numWorkers` worker threads; each builds its own env from an env spec and its own copy of the
@@ -83,7 +81,6 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
   readonly algorithm = 'a3c';
   readonly config: A3cConfig;
   private readonly rng: Rng;
-  private readonly name: string;
   private model: Model | null = null;
   private counters: A3cCounters = { steps: 0, episodes: 0, updates: 0, runStart: 0, runEnd: 0 };
   private recentReturns: number[] = [];
@@ -95,7 +92,6 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
   constructor(config: Partial<A3cConfig> = {}) {
     this.config = a3cConfig(config);
     this.rng = Rng.fromSeed(this.config.seed);
-    this.name = `a3c/agent${nextAgentId++}`;
   }
 
   /** Env steps taken over all runs and workers (live during `learn`). */
@@ -342,7 +338,7 @@ export class A3C implements PolicyGradientAgent<number | Float32Array> {
       }
       return this.model;
     }
-    const network = createA3cNetwork(this.config, spec, this.rng, this.name);
+    const network = createA3cNetwork(this.config, spec, this.rng, 'a3c');
     const variables = network.trainableVariables();
     const shared = SharedState.create(parameterCount(variables), this.config.optimizer);
     readFlat(variables, shared.params);

@@ -12,7 +12,7 @@ import {
   type TrainingState,
   type VectorEnv,
 } from '@tfrl/core';
-import { actionSize, actionSpec, actionSpecFromJSON, actionSpecToJSON, sameActionSpec, toEnvActions, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
+import { actionSize, actionSpec, actionSpecFromJSON, actionSpecToJSON, toEnvActions, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
 import { ActorCritic } from '../common/actor-critic.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
 import { AgentCheckpoint, resolveStore, restoreOptimizer, writeAgentCheckpoint } from '../common/checkpoint.js';
@@ -21,6 +21,7 @@ import { actorCriticAgentConfig, type ActorCriticAgentConfig } from './config.js
 import { ActorCriticLearner } from './learner.js';
 import { oneStepTransitions } from './loss.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel } from '../common/model-spec.js';
 
 const ALGORITHM = 'actor-critic';
 
@@ -248,12 +249,7 @@ export class ActorCriticAgent implements PolicyGradientAgent {
   private ensureModel(spec: ActorCriticModelSpec): Model {
     if (this.model !== null) {
       const had = this.model.spec;
-      if (had.observationSize !== spec.observationSize || !sameActionSpec(had.action, spec.action)) {
-        throw new TypeError(
-          `ActorCriticAgent: the env has ${spec.observationSize} observation values and actions ${JSON.stringify(actionSpecToJSON(spec.action))}; ` +
-            `the agent was built for ${had.observationSize} and ${JSON.stringify(actionSpecToJSON(had.action))}`,
-        );
-      }
+      assertSameModel('ActorCriticAgent', had, spec);
       return this.model;
     }
     const { config } = this;

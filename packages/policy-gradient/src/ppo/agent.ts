@@ -16,7 +16,7 @@ import {
   type VectorEnv,
 } from '@tfrl/core';
 import { RolloutBuffer } from '@tfrl/replay';
-import { actionSize, actionSpec, actionSpecFromJSON, actionSpecToJSON, sameActionSpec, toEnvActions, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
+import { actionSize, actionSpec, actionSpecToJSON, toEnvActions, type ActionSpec } from '../common/action-spec.js';
 import { ActorCritic } from '../common/actor-critic.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
 import { AgentCheckpoint, resolveStore, writeAgentCheckpoint } from '../common/checkpoint.js';
@@ -24,6 +24,7 @@ import { Collection } from '../common/collection.js';
 import { ppoConfig, ppoSchedule, validatePpoConfig, type PpoConfig } from './config.js';
 import { PpoLearner, type PpoStepResult } from './learner.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel, readModelSpec } from '../common/model-spec.js';
 
 /** `algorithm` of PPO checkpoints. */
 export const PPO_ALGORITHM = 'ppo';
@@ -187,7 +188,7 @@ export class PPO implements PolicyGradientAgent {
     }
     const counters = checkpoint.counters([...COUNTERS, 'updates']);
     const extra = checkpoint.extra as { model?: { observationSize?: unknown; action?: unknown }; collection?: JsonObject | null };
-    const spec = readModelSpec(extra.model);
+    const spec = readModelSpec(extra.model, `not a usable ${PPO_ALGORITHM} checkpoint`);
     const agent = new PPO(config);
     try {
       const learner = agent.ensureModel(spec);
@@ -247,12 +248,7 @@ export class PPO implements PolicyGradientAgent {
   /** The actor-critic and its learner for `spec` (built once; later specs must match). */
   private ensureModel(spec: PpoModelSpec): PpoLearner {
     if (this.learner !== null && this.spec !== null) {
-      if (spec.observationSize !== this.spec.observationSize || !sameActionSpec(spec.action, this.spec.action)) {
-        throw new TypeError(
-          `PPO: the env (observation size ${spec.observationSize}, actions ${JSON.stringify(actionSpecToJSON(spec.action))}) does not match the agent's ` +
-            `(${this.spec.observationSize}, ${JSON.stringify(actionSpecToJSON(this.spec.action))})`,
-        );
-      }
+      assertSameModel('PPO', this.spec, spec);
       return this.learner;
     }
     const { config } = this;
@@ -265,7 +261,7 @@ export class PPO implements PolicyGradientAgent {
       withValue: true,
       logStdInit: config.logStdInit,
       rng: this.rng,
-      name: uniquePrefix('ppo'),
+      name: 'ppo',
     });
     this.spec = spec;
     this.learner = new PpoLearner(policy, config);
@@ -403,24 +399,4 @@ function rolloutExplainedVariance(rollout: RolloutBuffer): number {
   return explainedVariance(Float64Array.from(predicted), Float64Array.from(targets));
 }
 
-/** `${base}_k` with the first k whose variables are not registered yet (tfjs names must be unique). */
-function uniquePrefix(base: string): string {
-  const registered = tf.engine().registeredVariables;
-  const taken = (prefix: string) => Object.keys(registered).some((name) => name.startsWith(`${prefix}/`));
-  let k = 0;
-  while (taken(`${base}_${k}`)) k++;
-  return `${base}_${k}`;
-}
 
-function readModelSpec(model: { observationSize?: unknown; action?: unknown } | undefined): PpoModelSpec {
-  const problems: string[] = [];
-  const observationSize = model?.observationSize;
-  if (!Number.isSafeInteger(observationSize) || (observationSize as number) < 1) problems.push(`extra.model.observationSize must be an integer >= 1, got ${String(observationSize)}`);
-  const json = model?.action as ActionSpecJSON | undefined;
-  let action: ActionSpec | null = null;
-  if (json?.kind === 'discrete' && Number.isSafeInteger(json.n) && json.n >= 1 && Number.isSafeInteger(json.start)) action = actionSpecFromJSON(json);
-  else if (json?.kind === 'box' && Array.isArray(json.shape) && Array.isArray(json.low) && Array.isArray(json.high)) action = actionSpecFromJSON(json);
-  else problems.push(`extra.model.action is not an action spec: ${JSON.stringify(json)}`);
-  if (problems.length > 0) throw new CheckpointError(`not a usable ${PPO_ALGORITHM} checkpoint`, problems);
-  return { observationSize: observationSize as number, action: action! };
-}

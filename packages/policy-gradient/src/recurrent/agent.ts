@@ -17,13 +17,10 @@ import { RolloutBuffer } from '@tfrl/replay';
 import {
   actionSize,
   actionSpec,
-  actionSpecFromJSON,
   actionSpecToJSON,
-  sameActionSpec,
   toEnvActions,
   type ActionSpec,
-  type ActionSpecJSON,
-} from '../common/action-spec.js';
+  } from '../common/action-spec.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
 import { AgentCheckpoint, resolveStore, writeAgentCheckpoint } from '../common/checkpoint.js';
 import { Collection } from '../common/collection.js';
@@ -40,6 +37,7 @@ import {
   type EpisodeFlags,
 } from './sequences.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel, readModelSpec } from '../common/model-spec.js';
 
 const ALGORITHM = 'recurrent-ppo';
 
@@ -233,13 +231,10 @@ export class RecurrentPPO implements PolicyGradientAgent {
     } catch (error) {
       throw new CheckpointError(`not a usable ${ALGORITHM} checkpoint`, [`config: ${error instanceof Error ? error.message : String(error)}`]);
     }
-    const model = checkpoint.extra.model as { observationSize?: unknown; action?: ActionSpecJSON } | undefined;
-    if (model === undefined || !Number.isInteger(model.observationSize) || (model.observationSize as number) < 1 || typeof model.action !== 'object') {
-      throw new CheckpointError(`not a usable ${ALGORITHM} checkpoint`, ['extra.model must hold observationSize and action']);
-    }
+    const model = readModelSpec(checkpoint.extra.model, `not a usable ${ALGORITHM} checkpoint`);
     try {
       const counters = checkpoint.counters(['steps', 'episodes', 'updates', 'rollouts', 'runStart', 'runEnd'] as const);
-      const learner = agent.ensureModel({ observationSize: model.observationSize as number, action: actionSpecFromJSON(model.action) });
+      const learner = agent.ensureModel(model);
       const variables = learner.network.trainableVariables();
       checkpoint.restoreVariables('network', variables);
       const size = variables.reduce((n, v) => n + v.size, 0);
@@ -429,12 +424,7 @@ export class RecurrentPPO implements PolicyGradientAgent {
   private ensureModel(spec: ModelSpec): RecurrentPpoLearner {
     if (this.learner !== null) {
       const had = this.spec!;
-      if (had.observationSize !== spec.observationSize) {
-        throw new RangeError(`RecurrentPPO: the env has ${spec.observationSize} observation values; the agent was built for ${had.observationSize}`);
-      }
-      if (!sameActionSpec(had.action, spec.action)) {
-        throw new TypeError(`RecurrentPPO: the env's action space ${JSON.stringify(actionSpecToJSON(spec.action))} is not the one the agent was built for, ${JSON.stringify(actionSpecToJSON(had.action))}`);
-      }
+      assertSameModel('RecurrentPPO', had, spec);
       return this.learner;
     }
     const { config } = this;

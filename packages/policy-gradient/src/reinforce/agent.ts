@@ -13,7 +13,7 @@ import {
   type VectorEnv,
 } from '@tfrl/core';
 import { EpisodeBuffer } from '@tfrl/replay';
-import { actionSize, actionSpec, actionSpecFromJSON, actionSpecToJSON, sameActionSpec, toEnvActions, type ActionSpec, type ActionSpecJSON } from '../common/action-spec.js';
+import { actionSize, actionSpec, actionSpecToJSON, toEnvActions, type ActionSpec } from '../common/action-spec.js';
 import { ActorCritic } from '../common/actor-critic.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
 import { AgentCheckpoint, resolveStore, restoreOptimizer, writeAgentCheckpoint } from '../common/checkpoint.js';
@@ -22,6 +22,7 @@ import { reinforceConfig, type ReinforceConfig } from './config.js';
 import { ReinforceLearner } from './learner.js';
 import type { RunningMeanState } from './loss.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel, readModelSpec } from '../common/model-spec.js';
 
 const ALGORITHM = 'reinforce';
 
@@ -248,12 +249,7 @@ export class Reinforce implements PolicyGradientAgent {
   private ensureModel(spec: ReinforceModelSpec): Model {
     if (this.model !== null) {
       const had = this.model.spec;
-      if (had.observationSize !== spec.observationSize || !sameActionSpec(had.action, spec.action)) {
-        throw new TypeError(
-          `Reinforce: the env has ${spec.observationSize} observation values and actions ${JSON.stringify(actionSpecToJSON(spec.action))}; ` +
-            `the agent was built for ${had.observationSize} and ${JSON.stringify(actionSpecToJSON(had.action))}`,
-        );
-      }
+      assertSameModel('Reinforce', had, spec);
       return this.model;
     }
     const { config } = this;
@@ -278,15 +274,6 @@ export class Reinforce implements PolicyGradientAgent {
   }
 }
 
-function readModelSpec(json: unknown, context: string): ReinforceModelSpec {
-  const model = json as { observationSize?: unknown; action?: unknown } | undefined;
-  const observationSize = model?.observationSize;
-  const action = model?.action as ActionSpecJSON | undefined;
-  if (!Number.isInteger(observationSize) || (observationSize as number) < 1 || (action?.kind !== 'discrete' && action?.kind !== 'box')) {
-    throw new CheckpointError(context, [`extra.model must be { observationSize, action }, got ${JSON.stringify(json)}`]);
-  }
-  return { observationSize: observationSize as number, action: actionSpecFromJSON(action) };
-}
 
 function readRunningMean(json: unknown, context: string): RunningMeanState {
   const state = json as { mean?: unknown; count?: unknown } | undefined;

@@ -20,12 +20,13 @@ import {
 import type { AdamState } from '@tfrl/core/nn';
 import { UniformReplayBuffer, type ReplayBatch } from '@tfrl/replay';
 import type * as tf from '@tensorflow/tfjs-core';
-import { actionSpec, actionSpecFromJSON, actionSpecToJSON, sameActionSpec, scaleToBounds, type ActionSpecJSON, type BoxActionSpec } from '../common/action-spec.js';
+import { actionSpec, actionSpecFromJSON, actionSpecToJSON, scaleToBounds, type ActionSpecJSON, type BoxActionSpec } from '../common/action-spec.js';
 import type { PolicyGradientAgent, PolicyGradientLearnOptions } from '../common/agent.js';
 import { AgentCheckpoint, writeAgentCheckpoint } from '../common/checkpoint.js';
 import { Collection } from '../common/collection.js';
 import type { SquashedGaussianActor } from './networks.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel } from '../common/model-spec.js';
 
 /** A replayed batch as the learners read it (actions in [−1, 1]). */
 export interface OffPolicyBatch {
@@ -318,12 +319,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyShellConfig, L extends O
   private ensureModel(spec: OffPolicyModelSpec): Model<L> {
     if (this.model !== null) {
       const had = this.model.spec;
-      if (had.observationSize !== spec.observationSize || !sameActionSpec(had.action, spec.action)) {
-        throw new TypeError(
-          `${this.who}: the env has ${spec.observationSize} observation values and actions ${JSON.stringify(actionSpecToJSON(spec.action))}; ` +
-            `the agent was built for ${had.observationSize} and ${JSON.stringify(actionSpecToJSON(had.action))}`,
-        );
-      }
+      assertSameModel(this.who, had, spec);
       return this.model;
     }
     const learner = this.createLearner(spec);

@@ -19,21 +19,19 @@ import {
   Collection,
   actionSize,
   actionSpec,
-  actionSpecFromJSON,
   actionSpecToJSON,
   resolveStore,
   restoreOptimizer,
-  sameActionSpec,
   toEnvActions,
   writeAgentCheckpoint,
   type ActionSpec,
-  type ActionSpecJSON,
   type PolicyGradientAgent,
   type PolicyGradientLearnOptions,
 } from '../common/index.js';
 import { trpoConfig, validateTrpoConfig, type TrpoConfig } from './config.js';
 import { TrpoLearner } from './learner.js';
 import { checkTotalSteps, finishRun, runStart, saveCheckpoint, trainingState } from '../common/training.js';
+import { assertSameModel, readModelSpec } from '../common/model-spec.js';
 
 /** `algorithm` of TRPO (and NPG) checkpoints. */
 export const TRPO_ALGORITHM = 'trpo';
@@ -191,16 +189,10 @@ export class TRPO implements PolicyGradientAgent {
       throw new CheckpointError('not a usable trpo checkpoint', [`config: ${(error as Error).message}`]);
     }
     const counters = reader.counters(COUNTERS);
-    const model = reader.extra.model as { observationSize?: unknown; action?: unknown } | undefined;
-    if (!Number.isInteger(model?.observationSize) || (model!.observationSize as number) < 1 || typeof model?.action !== 'object' || model.action === null) {
-      throw new CheckpointError('not a usable trpo checkpoint', ['extra.model must be { observationSize, action }']);
-    }
+    const model = readModelSpec(reader.extra.model, 'not a usable trpo checkpoint');
     const agent = new TRPO(config);
     try {
-      const { policy, learner, spec } = agent.ensureModel({
-        observationSize: model.observationSize as number,
-        action: actionSpecFromJSON(model.action as ActionSpecJSON),
-      });
+      const { policy, learner, spec } = agent.ensureModel(model);
       reader.restoreVariables('policy', policy.policyVariables());
       reader.restoreVariables('value', policy.valueNet!.trainableVariables());
       restoreOptimizer(learner.valueOptimizer, reader, 'value', policy.valueNet!.trainableVariables());
@@ -240,12 +232,7 @@ export class TRPO implements PolicyGradientAgent {
   private ensureModel(spec: TrpoModelSpec): TrpoModel {
     if (this.model !== null) {
       const built = this.model.spec;
-      if (built.observationSize !== spec.observationSize) {
-        throw new TypeError(`TRPO: the agent was built for observations of ${built.observationSize} values, this env has ${spec.observationSize}`);
-      }
-      if (!sameActionSpec(built.action, spec.action)) {
-        throw new TypeError(`TRPO: the agent was built for another action space (${JSON.stringify(actionSpecToJSON(built.action))})`);
-      }
+      assertSameModel('TRPO', built, spec);
       return this.model;
     }
     const { config } = this;
