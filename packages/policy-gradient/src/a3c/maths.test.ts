@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { read, useCpuBackend } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { a3cLoss, a3cTargets, clipFlatGradient, scheduledLearningRate, sharedAdamStep, sharedRmsPropStep } from './maths.js';
-import { SharedState } from './shared.js';
+import { CONTROL, SharedState } from './shared.js';
 
 beforeAll(async () => {
   await useCpuBackend();
@@ -125,5 +125,18 @@ describe('SharedState', () => {
     expect(shared.claimStep()).toBe(false);
     expect(() => shared.beginRun(-1)).toThrow(RangeError);
     expect(() => SharedState.attach(new SharedArrayBuffer(8), 3, 'rmsprop')).toThrow(/expected/);
+  });
+
+  it('holds workers at the start line until all arrived, and lets them go on a stop', () => {
+    const shared = SharedState.create(3, 'rmsprop');
+    shared.beginRun(10);
+    expect(shared.arriveAndWait(1)).toBe(true);
+    shared.beginRun(10);
+    Atomics.add(shared.control, CONTROL.ready, 1); // another worker is already waiting
+    expect(shared.arriveAndWait(2)).toBe(true);
+    expect(Atomics.load(shared.control, CONTROL.ready)).toBe(2);
+    shared.beginRun(10);
+    shared.requestStop();
+    expect(shared.arriveAndWait(2)).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ export const CONTROL = Object.freeze({
   optimizerSteps: 3,
   /** Env steps this run may take over all workers. */
   budget: 4,
+  /** Workers that are set up and waiting at this run's start line. */
+  ready: 5,
 });
 
 const CONTROL_SLOTS = 8;
@@ -63,14 +65,17 @@ export class SharedState {
 
   /**
    * Claims one env step of the run's budget: false when the budget is spent or a stop was
-   * asked. Exactly `budget` steps are claimed over all workers.
+   * asked. Exactly `budget` steps are claimed over all workers, and the counter never reads
+   * above the budget, even between two workers' claims (compare-and-swap, not add-then-undo).
    */
   claimStep(): boolean {
     if (Atomics.load(this.control, CONTROL.stop) !== 0) return false;
     const budget = Atomics.load(this.control, CONTROL.budget);
-    if (Atomics.add(this.control, CONTROL.steps, 1) < budget) return true;
-    Atomics.sub(this.control, CONTROL.steps, 1);
-    return false;
+    for (;;) {
+      const taken = Atomics.load(this.control, CONTROL.steps);
+      if (taken >= budget) return false;
+      if (Atomics.compareExchange(this.control, CONTROL.steps, taken, taken + 1) === taken) return true;
+    }
   }
 
   get steps(): number {
@@ -87,6 +92,23 @@ export class SharedState {
 
   requestStop(): void {
     Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.notify(this.control, CONTROL.ready);
+  }
+
+  /**
+   * The run's start line: a worker that has built its env and network waits here until all
+   * `workers` have, so a slow-starting thread does not find the budget spent by the others.
+   * Returns false (at once) when a stop was asked, e.g. because another worker failed to start.
+   * Blocks the calling thread: only for worker threads.
+   */
+  arriveAndWait(workers: number): boolean {
+    if (Atomics.add(this.control, CONTROL.ready, 1) + 1 >= workers) Atomics.notify(this.control, CONTROL.ready);
+    for (;;) {
+      if (this.stopped) return false;
+      const arrived = Atomics.load(this.control, CONTROL.ready);
+      if (arrived >= workers) return true;
+      Atomics.wait(this.control, CONTROL.ready, arrived, 1_000);
+    }
   }
 
   /** Resets the per-run counters for a run of `budget` steps. */
@@ -95,6 +117,7 @@ export class SharedState {
     Atomics.store(this.control, CONTROL.steps, 0);
     Atomics.store(this.control, CONTROL.updates, 0);
     Atomics.store(this.control, CONTROL.stop, 0);
+    Atomics.store(this.control, CONTROL.ready, 0);
     Atomics.store(this.control, CONTROL.budget, budget);
   }
 }

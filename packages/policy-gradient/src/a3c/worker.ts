@@ -39,7 +39,8 @@ async function run(port: NonNullable<typeof parentPort>, message: A3cStartMessag
       env.close?.();
       throw error;
     }
-    for (;;) {
+    const started = learner.shared.arriveAndWait(setup.config.numWorkers);
+    for (; started; ) {
       const result = learner.rollout();
       if (result === null) break;
       post({ type: 'rollout', index: setup.index, ...result });
