@@ -38,7 +38,7 @@ export async function setUpBackend() {
  * - `note(run)`: more text for the line printed at the end (printResult).
  *
  * Prints the seed's line; resolves to `{ result, evals, report, cpuSeconds }`: `result` is the benchmark row
- * `{ name, seed, threshold, budget, solvedAt, finalMean, seconds, stepsPerSecond, pass }`,
+ * `{ name, envId, seed, threshold, budget, solvedAt, finalMean, seconds, stepsPerSecond, pass }`,
  * `evals` the rounded evaluation means, `report` what `learn` returned, `cpuSeconds` the CPU
  * time of the process (all threads) over the run.
  */
@@ -101,7 +101,7 @@ export async function trainUntil({
   await env.close?.();
   evalEnv.close?.();
   const stepsPerSecond = report.steps / Math.max(1e-9, wallClock ? seconds : seconds - evalSeconds);
-  const result = { name, seed, threshold, budget, solvedAt, finalMean, seconds, stepsPerSecond, pass: solvedAt !== null };
+  const result = { name, envId: evalEnv.spec?.id ?? null, seed, threshold, budget, solvedAt, finalMean, seconds, stepsPerSecond, pass: solvedAt !== null };
   const run = { result, evals, report, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   printResult(run, note(run));
   return run;

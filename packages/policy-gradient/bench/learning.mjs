@@ -39,6 +39,13 @@ function envAlone(envId, seconds = 1) {
 
 const baseline = { 'CartPole-v1': envAlone('CartPole-v1'), 'Pendulum-v1': envAlone('Pendulum-v1') };
 console.log(`baseline, env alone with random actions: CartPole-v1 ${Math.round(baseline['CartPole-v1']).toLocaleString('en')} steps/s, Pendulum-v1 ${Math.round(baseline['Pendulum-v1']).toLocaleString('en')} steps/s`);
+/** The baseline of the env a row was evaluated on (masked CartPole counts as CartPole-v1). */
+function baselineOf(row) {
+  const id = row.envId ?? '';
+  const key = Object.keys(baseline).find((k) => id.startsWith(k.split('-')[0]));
+  if (key === undefined) throw new Error(`${row.name}: no baseline for env ${JSON.stringify(row.envId)}`);
+  return baseline[key];
+}
 
 const rows = [];
 for (const name of only) {
@@ -48,9 +55,8 @@ for (const name of only) {
 }
 
 console.log('\nsummary (training steps/s as a ratio to the env alone):');
-const envOf = (row) => (/pendulum/i.test(row.name) ? 'Pendulum-v1' : 'CartPole-v1');
 for (const row of rows) {
-  const ratio = row.stepsPerSecond / baseline[envOf(row)];
+  const ratio = row.stepsPerSecond / baselineOf(row);
   const solved = row.solvedAt === null ? `not within ${row.budget.toLocaleString('en')}` : `at ${row.solvedAt.toLocaleString('en')}`;
   console.log(
     `${row.pass ? 'PASS' : 'MISS'}  ${row.name.padEnd(34)} seed ${row.seed}  ≥ ${row.threshold} ${solved.padEnd(20)} ` +

@@ -120,7 +120,7 @@ export async function run({ quick = false, log = console.log } = {}) {
       const r = await train(task.name, task.make, seed, log);
       // The recurrent agent must reach the threshold; the feed-forward one must stay below it.
       const pass = task.solves ? r.solvedAt !== null : r.solvedAt === null;
-      results.push({ name: task.name, seed, threshold: THRESHOLD, budget: BUDGET, ...r, pass });
+      results.push({ name: task.name, envId: 'CartPole-v1', seed, threshold: THRESHOLD, budget: BUDGET, ...r, pass });
       log(
         `${task.name} seed ${seed}: ${r.solvedAt === null ? 'not solved' : `solved at ${r.solvedAt}`}, final mean ${r.finalMean.toFixed(1)}, best ${r.bestMean.toFixed(1)}, ` +
           `${r.seconds.toFixed(1)} s, ${Math.round(r.stepsPerSecond)} steps/s — ${pass ? 'PASS' : 'FAIL'}`,
