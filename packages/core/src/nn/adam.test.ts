@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-layers'; // registers the built-in gradients
 import { expectNoTensorLeak } from '@tfrl/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
-import { createAdam, createSgd } from './adam.js';
+import { createAdam, createRmsProp, createSgd } from './adam.js';
 import { mlp } from './mlp.js';
 
 beforeAll(async () => {
@@ -188,6 +188,9 @@ describe('optimizer checks', () => {
     expect(() => createAdam({ learningRate: 1e-3, beta1: 1 })).toThrow(/beta1/);
     expect(() => createAdam({ learningRate: 1e-3, maxGradNorm: 0 })).toThrow(/maxGradNorm/);
     expect(() => createSgd({ learningRate: 1e-3, momentum: -0.5 })).toThrow(/momentum/);
+    expect(() => createRmsProp({ learningRate: 1e-3, alpha: 1 })).toThrow(/rmsprop: alpha/);
+    expect(() => createRmsProp({ learningRate: 1e-3, epsilon: -1 })).toThrow(/rmsprop: epsilon/);
+    expect(() => createRmsProp({ learningRate: 1e-3, momentum: 1.5 })).toThrow(/rmsprop: momentum/);
     const theta = tf.variable(tf.tensor1d([1, 2, 3]));
     const adam = createAdam({ learningRate: 1e-3 });
     expect(() => adam.step([], [])).toThrow(/no variables/);
@@ -204,6 +207,83 @@ describe('optimizer checks', () => {
     expect(values(theta)).toEqual([1, 2, 3]);
     expect(adam.getState()).toEqual({ step: 0, m: new Float32Array(3), v: new Float32Array(3) }); // bound, untouched
     tf.dispose([theta, wrong, grad]);
+  });
+});
+
+describe('createRmsProp', () => {
+  it('takes the steps worked out by hand on L = ½‖θ‖², θ₀ = (1, −2), α = 0.1, ρ = 0.9, ε = 0', () => {
+    const theta = tf.variable(tf.tensor1d([1, -2]));
+    const rms = createRmsProp({ learningRate: 0.1, alpha: 0.9, epsilon: 0 });
+    // t = 1: v = 0.1g² = (0.1, 0.4), Δ = 0.1·g/√v = 0.1·(√10, −√10): θ = (0.6837722, −1.6837722).
+    rms.minimize(halfSquaredNorm(theta), [theta]);
+    expect(values(theta)[0]).toBeCloseTo(0.6837722, 6);
+    expect(values(theta)[1]).toBeCloseTo(-1.6837722, 6);
+    // t = 2: v = 0.9v + 0.1θ² = (0.1367544, 0.6435089): θ = (0.4988706, −1.4738753).
+    rms.minimize(halfSquaredNorm(theta), [theta]);
+    expect(values(theta)[0]).toBeCloseTo(0.4988706, 6);
+    expect(values(theta)[1]).toBeCloseTo(-1.4738753, 6);
+    const state = rms.getState();
+    expect(state.step).toBe(2);
+    expect(state.squareAverage[1]).toBeCloseTo(0.6435089, 6);
+    expect(Array.from(state.gradAverage)).toEqual([0, 0]);
+    theta.dispose();
+  });
+
+  it('centered, with momentum 0.5: divides by √(v − ḡ²) and steps along the buffer', () => {
+    const theta = tf.variable(tf.tensor1d([1, -2]));
+    const rms = createRmsProp({ learningRate: 0.1, alpha: 0.9, epsilon: 0, momentum: 0.5, centered: true });
+    // t = 1: v = (0.1, 0.4), ḡ = (0.1, −0.2), √(v − ḡ²) = (0.3, 0.6), b = g/d = (10/3, −10/3): θ = (2/3, −5/3).
+    rms.minimize(halfSquaredNorm(theta), [theta]);
+    expect(values(theta)[0]).toBeCloseTo(2 / 3, 6);
+    expect(values(theta)[1]).toBeCloseTo(-5 / 3, 6);
+    // t = 2: v = (0.1344444, 0.6377778), ḡ = (0.1566667, −0.3466667), b = (3.6776566, −3.9832697).
+    rms.minimize(halfSquaredNorm(theta), [theta]);
+    expect(values(theta)[0]).toBeCloseTo(0.298901, 5);
+    expect(values(theta)[1]).toBeCloseTo(-1.2683397, 5);
+    const state = rms.getState();
+    expect(state.gradAverage[1]).toBeCloseTo(-0.3466667, 6);
+    expect(state.momentumBuffer[0]).toBeCloseTo(3.6776566, 5);
+    theta.dispose();
+  });
+
+  it.each([false, true])('follows tf.train.rmsprop over 50 steps on a small network (centered %s)', (centered) => {
+    const make = (name: string) => mlp({ inputSize: 3, hiddenSizes: [16], outputSize: 2, activation: 'tanh', rng: Rng.fromSeed(6), name });
+    const ours = make(`rms_ours_${centered}`);
+    const theirs = make(`rms_theirs_${centered}`);
+    const rng = Rng.fromSeed(7);
+    const x = tf.tensor2d(rng.fillNormal(new Float32Array(24 * 3)), [24, 3]);
+    const y = tf.tensor2d(rng.fillNormal(new Float32Array(24 * 2)), [24, 2]);
+    // tfjs puts ε inside the root (√(v + ε)); with ε tiny against v both agree.
+    const rms = createRmsProp({ learningRate: 0.01, alpha: 0.95, epsilon: 1e-10, momentum: 0.3, centered });
+    const reference = tf.train.rmsprop(0.01, 0.95, 0.3, 1e-20, centered);
+    for (let i = 0; i < 50; i++) {
+      rms.minimize(() => tf.mean(tf.square(tf.sub(ours.apply(x), y))), ours.trainableVariables());
+      reference.minimize(() => tf.mean(tf.square(tf.sub(theirs.apply(x), y))) as tf.Scalar, false, theirs.trainableVariables());
+    }
+    ours.trainableVariables().forEach((v, k) => {
+      const a = v.dataSync();
+      const b = theirs.trainableVariables()[k]!.dataSync();
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[i]!)));
+    });
+    tf.dispose([x, y]);
+    ours.dispose();
+    theirs.dispose();
+    reference.dispose();
+  });
+
+  it('restores its state: a copy resumed from getState() takes the same next step', () => {
+    const a = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const b = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const first = createRmsProp({ learningRate: 0.05, momentum: 0.9, centered: true });
+    for (let i = 0; i < 3; i++) first.minimize(halfSquaredNorm(a), [a]);
+    b.assign(a);
+    const second = createRmsProp({ learningRate: 0.05, momentum: 0.9, centered: true });
+    second.setState(first.getState());
+    first.minimize(halfSquaredNorm(a), [a]);
+    second.minimize(halfSquaredNorm(b), [b]);
+    expect(values(b)).toEqual(values(a));
+    expect(second.iterations).toBe(4);
+    tf.dispose([a, b]);
   });
 });
 

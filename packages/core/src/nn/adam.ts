@@ -31,6 +31,22 @@ export interface SgdConfig {
   readonly maxGradNorm?: number;
 }
 
+/** Configuration of {@link createRmsProp} (torch.optim.RMSprop's parameters). */
+export interface RmsPropConfig {
+  /** Step size α; also settable later through `optimizer.learningRate`. */
+  readonly learningRate: number;
+  /** Decay ρ of the running average of g² (PyTorch's `alpha`). Default 0.99. */
+  readonly alpha?: number;
+  /** ε added to the root: θ ← θ − α·g/(√v + ε). Default 1e-8 (SB3's A2C uses 1e-5). */
+  readonly epsilon?: number;
+  /** Heavy-ball momentum μ on the scaled gradient. Default 0. */
+  readonly momentum?: number;
+  /** Centered RMSProp (Graves 2013): divide by the root of the variance estimate v − ḡ². Default false. */
+  readonly centered?: boolean;
+  /** Clip the global gradient norm to this value before the step. */
+  readonly maxGradNorm?: number;
+}
+
 /** Adam's state for checkpoints; moments are flat over the variables in the order they were passed. */
 export interface AdamState {
   /** Steps taken: t in the bias corrections 1 − βᵗ. */
@@ -39,6 +55,18 @@ export interface AdamState {
   readonly m: Float32Array;
   /** Second moments v. */
   readonly v: Float32Array;
+}
+
+/** RMSProp's state for checkpoints; every slot is flat over the variables. */
+export interface RmsPropState {
+  /** Steps taken. */
+  readonly step: number;
+  /** Running average v of g². */
+  readonly squareAverage: Float32Array;
+  /** Momentum buffer (zeros without momentum). */
+  readonly momentumBuffer: Float32Array;
+  /** Running average ḡ of g (zeros unless centered). */
+  readonly gradAverage: Float32Array;
 }
 
 /** SGD's state for checkpoints. */
@@ -146,6 +174,53 @@ export function createSgd(config: SgdConfig): Optimizer<SgdState> {
     },
   };
   return new FlatOptimizer<SgdState>(rule, config.learningRate, config.maxGradNorm);
+}
+
+/**
+ * RMSProp as torch.optim.RMSprop (Tieleman & Hinton 2012), on flat arrays like {@link createAdam}:
+ *   v ← ρv + (1−ρ)g²;  centered: ḡ ← ρḡ + (1−ρ)g, d = √(v − ḡ²) + ε, else d = √v + ε;
+ *   with momentum μ: b ← μb + g/d, θ ← θ − αb; without: θ ← θ − α·g/d.
+ */
+export function createRmsProp(config: RmsPropConfig): Optimizer<RmsPropState> {
+  const alpha = config.alpha ?? 0.99;
+  const epsilon = config.epsilon ?? 1e-8;
+  const momentum = config.momentum ?? 0;
+  const centered = config.centered ?? false;
+  checkRange('rmsprop: alpha', alpha, 0, 1);
+  checkRange('rmsprop: epsilon', epsilon, 0, Infinity);
+  checkRange('rmsprop: momentum', momentum, 0, 1);
+  if (typeof centered !== 'boolean') throw new TypeError(`rmsprop: centered must be a boolean, got ${String(centered)}`);
+  let arrays: Float32Array[] = [];
+  const rule: Rule = {
+    name: 'rmsprop',
+    slotNames: ['squareAverage', 'momentumBuffer', 'gradAverage'],
+    allocate: (size) => (arrays = [0, 1, 2, 3, 4].map(() => new Float32Array(size))),
+    sumOfSquares: (lo, hi) => sumOfSquares(arrays[1]!, lo, hi),
+    update(lo, hi, scale, _t, learningRate) {
+      const [params, grads, square, buffer, mean] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      const a = 1 - alpha;
+      for (let i = lo; i < hi; i++) {
+        const g = grads[i]! * scale;
+        const v = alpha * square[i]! + a * g * g;
+        square[i] = v;
+        let variance = v;
+        if (centered) {
+          const m = alpha * mean[i]! + a * g;
+          mean[i] = m;
+          variance = v - m * m;
+        }
+        const d = Math.sqrt(Math.max(variance, 0)) + epsilon;
+        if (momentum > 0) {
+          const b = momentum * buffer[i]! + g / d;
+          buffer[i] = b;
+          params[i] = params[i]! - learningRate * b;
+        } else {
+          params[i] = params[i]! - (learningRate * g) / d;
+        }
+      }
+    },
+  };
+  return new FlatOptimizer<RmsPropState>(rule, config.learningRate, config.maxGradNorm);
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -3,10 +3,13 @@ export { linear, type LinearActivation } from './linear.js';
 export { mlp, type Mlp, type MlpConfig, type MlpInit } from './mlp.js';
 export {
   createAdam,
+  createRmsProp,
   createSgd,
   type AdamConfig,
   type AdamState,
   type Optimizer,
+  type RmsPropConfig,
+  type RmsPropState,
   type SgdConfig,
   type SgdState,
 } from './adam.js';

@@ -44,6 +44,7 @@ describe('A2C', () => {
     ['shared trunk, n-step, same-step autoreset, normalised advantages, linear step size', { sharedTrunk: true, advantage: 'n-step', normalizeAdvantages: true, learningRateSchedule: 'linear' }, () => cartPoles('same-step')],
     ['a single env (asVectorEnv)', { nSteps: 7 }, () => makeEnv('CartPole-v1', { maxEpisodeSteps: 12 })],
     ['Box actions (Pendulum)', { entCoef: 0.01 }, () => new PendulumVectorEnv({ numEnvs: 2, maxEpisodeSteps: 12 })],
+    ['RMSProp instead of Adam', { optimizer: 'rmsprop' }, () => cartPoles()],
   ];
   for (const [name, config, makeTrainEnv] of cases) {
     it(`${name}: a save from a callback in the middle of a rollout resumes bit for bit`, async () => {

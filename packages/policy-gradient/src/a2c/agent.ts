@@ -120,7 +120,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
     await saveCheckpoint(target, () => this.toCheckpoint());
   }
 
-  /** The agent as a core checkpoint: weights, Adam, Rng, counters and the run in progress. */
+  /** The agent as a core checkpoint: weights, optimizer, Rng, counters and the run in progress. */
   toCheckpoint(): Checkpoint {
     const { policy, learner, spec } = this.requireModel('save');
     const { updates, optimizer } = learner.getState();
@@ -130,7 +130,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
       rngState: this.rng.getState(),
       counters: { ...this.counters, updates },
       variables: policy.trainableVariables(),
-      adam: optimizer,
+      optimizer,
       run: this.run === null ? null : { collection: this.run.collection, rollout: this.run.buffer.snapshot(), truncatedNextValues: this.run.truncatedNextValues },
     });
   }
@@ -147,7 +147,7 @@ export class A2C implements PolicyGradientAgent<number | Float32Array> {
     try {
       const model = agent.ensureModel(saved.spec);
       saved.restoreVariables(model.policy.trainableVariables());
-      model.learner.setState({ updates: saved.counters.updates, optimizer: saved.adam(model.policy.trainableVariables()) });
+      model.learner.setState({ updates: saved.counters.updates, optimizer: saved.optimizer(model.policy.trainableVariables()) });
       const run = saved.run();
       if (run !== null) {
         agent.run = agent.createRun(run.collection);

@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, type Checkpoint, type JsonObject, type RngState } from '@tfrl/core';
-import type { AdamState } from '@tfrl/core/nn';
+import type { AdamState, RmsPropState } from '@tfrl/core/nn';
 import { actionSpecToJSON, type ActionSpec } from '../common/action-spec.js';
 import { AgentCheckpoint, writeAgentCheckpoint } from '../common/checkpoint.js';
 import { Collection } from '../common/collection.js';
+import type { OptimizerState } from '../common/gradient-step.js';
 import { readModelSpec } from '../common/model-spec.js';
 import { a2cConfig, type A2cConfig } from './config.js';
 
@@ -49,12 +50,14 @@ export interface A2cCheckpointInput {
   readonly counters: A2cCounters;
   /** The ActorCritic's variables (trainableVariables order). */
   readonly variables: readonly tf.Variable[];
-  readonly adam: AdamState;
+  /** The state of `config.optimizer`. */
+  readonly optimizer: OptimizerState;
   readonly run: A2cSavedRun | null;
 }
 
 /**
- * The package's checkpoint layout (`writeAgentCheckpoint`): blobs `policy.<k>` (weights), `adam.m/v`,
+ * The package's checkpoint layout (`writeAgentCheckpoint`): blobs `policy.<k>` (weights), `adam.m/v`
+ * (or `rmsprop.squareAverage/momentumBuffer/gradAverage`),
  * and with a run in progress `observations` (in flight), `rollout` (the partial rollout) and
  * `truncatedNextValues`; the model spec and episode statistics in `extra`.
  */
@@ -68,7 +71,7 @@ export function writeA2cCheckpoint(input: A2cCheckpointInput): Checkpoint {
     rngState: input.rngState,
     counters: { ...input.counters },
     variables: { policy: input.variables },
-    optimizers: { adam: input.adam },
+    optimizers: { [input.config.optimizer]: input.optimizer },
     blobs:
       run === null
         ? {}
@@ -88,7 +91,8 @@ export interface A2cCheckpointReader {
   readonly counters: A2cCounters;
   readonly rngState: RngState;
   restoreVariables(variables: readonly tf.Variable[]): void;
-  adam(variables: readonly tf.Variable[]): AdamState;
+  /** The state of `config.optimizer` for `variables`. */
+  optimizer(variables: readonly tf.Variable[]): OptimizerState;
   run(): A2cSavedRun | null;
   /** `error` as a CheckpointError (others, e.g. a rollout snapshot of another shape, are wrapped). */
   wrap(error: unknown): unknown;
@@ -115,7 +119,12 @@ export function readA2cCheckpoint(cp: Checkpoint): A2cCheckpointReader {
     counters,
     rngState: checkpoint.rngState,
     restoreVariables: (variables) => checkpoint.restoreVariables('policy', variables),
-    adam: (variables) => checkpoint.optimizer('adam', variables.reduce((n, v) => n + v.size, 0)),
+    optimizer(variables) {
+      const size = variables.reduce((n, v) => n + v.size, 0);
+      return config.optimizer === 'rmsprop'
+        ? checkpoint.optimizerState<RmsPropState>('rmsprop', size, ['squareAverage', 'momentumBuffer', 'gradAverage'])
+        : checkpoint.optimizerState<AdamState>('adam', size, ['m', 'v']);
+    },
     run() {
       const json = checkpoint.extra.collection;
       if (json === undefined) return null;

@@ -23,12 +23,18 @@ export interface A2cConfig {
   readonly advantage: A2cAdvantage;
   /** λ of GAE in [0, 1] (ignored with `advantage: 'n-step'`). */
   readonly gaeLambda: number;
-  /** Adam step size (at the start of the run with a linear schedule). */
+  /** `'adam'`, or `'rmsprop'` as in Mnih et al. 2016 and SB3's A2C (`use_rms_prop`). */
+  readonly optimizer: 'adam' | 'rmsprop';
+  /** Step size (at the start of the run with a linear schedule). */
   readonly learningRate: number;
   /** `'linear'` decays the step size to 0 over the run (SB3's `lin_` schedules); `'constant'` keeps it. */
   readonly learningRateSchedule: 'constant' | 'linear';
   /** Adam's ε (added to √v̂). */
   readonly adamEpsilon: number;
+  /** RMSProp's decay ρ of the average of g² (PyTorch's `alpha`; SB3 0.99). */
+  readonly rmsPropAlpha: number;
+  /** RMSProp's ε (added to √v; SB3's `rms_prop_eps` 1e-5). */
+  readonly rmsPropEpsilon: number;
   /** Weight c₁ of the value loss. */
   readonly vfCoef: number;
   /** Weight c₂ of the entropy bonus. */
@@ -49,7 +55,7 @@ export interface A2cConfig {
 
 /**
  * Defaults after SB3 rl-zoo's CartPole A2C (8 envs, entropy bonus 0, γ 0.99, clipping at 0.5), with
- * Adam (step 7e-4, ε 1e-5) instead of RMSProp, separate 64-64 tanh networks, 5-step rollouts and
+ * Adam (step 7e-4, ε 1e-5) instead of RMSProp (`optimizer: 'rmsprop'` gives SB3's), separate 64-64 tanh networks, 5-step rollouts and
  * GAE λ 0.95. With 8 sub-envs they solve CartPole-v1 (deterministic mean ≥ 475 over 20 episodes)
  * on 12 of 12 seeds within 80k steps (bench/a2c.mjs runs seeds 0–2 against a 500k budget). n-step
  * advantages (λ 1) solved 6 of 6 too but more slowly (up to 110k); normalised advantages were slower.
@@ -60,9 +66,12 @@ export const defaultA2cConfig: A2cConfig = Object.freeze({
   gamma: 0.99,
   advantage: 'gae',
   gaeLambda: 0.95,
+  optimizer: 'adam',
   learningRate: 7e-4,
   learningRateSchedule: 'constant',
   adamEpsilon: 1e-5,
+  rmsPropAlpha: 0.99,
+  rmsPropEpsilon: 1e-5,
   vfCoef: 0.5,
   entCoef: 0,
   maxGradNorm: 0.5,
@@ -82,9 +91,12 @@ export function a2cConfig(overrides: Partial<A2cConfig> = {}): A2cConfig {
   check.inInterval('gamma', config.gamma, 0, 1);
   check.oneOf('advantage', config.advantage, ['n-step', 'gae']);
   check.inInterval('gaeLambda', config.gaeLambda, 0, 1);
+  check.oneOf('optimizer', config.optimizer, ['adam', 'rmsprop']);
   check.positiveFinite('learningRate', config.learningRate);
   check.oneOf('learningRateSchedule', config.learningRateSchedule, ['constant', 'linear']);
   check.positiveFinite('adamEpsilon', config.adamEpsilon);
+  if (!(config.rmsPropAlpha >= 0 && config.rmsPropAlpha < 1)) check.fail('rmsPropAlpha', 'in [0, 1)', config.rmsPropAlpha);
+  check.positiveFinite('rmsPropEpsilon', config.rmsPropEpsilon);
   check.nonNegativeFinite('vfCoef', config.vfCoef);
   check.nonNegativeFinite('entCoef', config.entCoef);
   check.nullOrPositive('maxGradNorm', config.maxGradNorm);

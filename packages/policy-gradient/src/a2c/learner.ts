@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Metrics } from '@tfrl/core';
-import type { AdamState, Optimizer } from '@tfrl/core/nn';
+import type { Optimizer } from '@tfrl/core/nn';
 import { actionTensor, type ActorCritic } from '../common/actor-critic.js';
-import { adamWithClipping, gradientStep, restoreLearnerState } from '../common/gradient-step.js';
+import { adamWithClipping, gradientStep, restoreLearnerState, rmsPropWithClipping, type OptimizerState } from '../common/gradient-step.js';
 import type { A2cConfig } from './config.js';
 import { a2cLoss } from './loss.js';
 
@@ -20,24 +20,25 @@ export interface A2cBatch {
 }
 
 /** The settings the learner reads. */
-export type A2cLearnerConfig = Pick<A2cConfig, 'learningRate' | 'adamEpsilon' | 'maxGradNorm' | 'vfCoef' | 'entCoef'>;
+export type A2cLearnerConfig = Pick<A2cConfig, 'optimizer' | 'learningRate' | 'adamEpsilon' | 'rmsPropAlpha' | 'rmsPropEpsilon' | 'maxGradNorm' | 'vfCoef' | 'entCoef'>;
 
 /** What a checkpoint keeps of a learner besides the weights. */
 export interface A2cLearnerState {
   readonly updates: number;
-  readonly optimizer: AdamState;
+  /** Adam's or RMSProp's state, as `config.optimizer`. */
+  readonly optimizer: OptimizerState;
 }
 
 /**
  * One A2C gradient step per call on a whole rollout: {@link a2cLoss} over policy and value
- * together, the global gradient norm clipped to `maxGradNorm`, one Adam step over every variable
+ * together, the global gradient norm clipped to `maxGradNorm`, one Adam or RMSProp step over every variable
  * of the {@link ActorCritic} (shared trunk or separate networks). A non-finite loss throws before
  * any weight is written.
  */
 export class A2cLearner {
   readonly policy: ActorCritic;
   private readonly config: A2cLearnerConfig;
-  private readonly optimizer: Optimizer<AdamState>;
+  private readonly optimizer: Optimizer<OptimizerState>;
   private readonly variables: tf.Variable[];
   private count = 0;
 
@@ -46,7 +47,11 @@ export class A2cLearner {
     this.policy = policy;
     this.config = config;
     this.variables = policy.trainableVariables();
-    this.optimizer = adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm);
+    this.optimizer = (
+      config.optimizer === 'rmsprop'
+        ? rmsPropWithClipping(config.learningRate, config.rmsPropAlpha, config.rmsPropEpsilon, config.maxGradNorm)
+        : adamWithClipping(config.learningRate, config.adamEpsilon, config.maxGradNorm)
+    ) as Optimizer<OptimizerState>;
   }
 
   /** Updates done so far. */
@@ -95,7 +100,7 @@ export class A2cLearner {
     return { loss: step.loss, policyLoss: policyLoss!, valueLoss: valueLoss!, entropy: entropy!, gradNorm: step.gradNorm, learningRate: this.optimizer.learningRate };
   }
 
-  /** Update count and Adam state, for checkpoints (weights are saved separately). */
+  /** Update count and optimizer state, for checkpoints (weights are saved separately). */
   getState(): A2cLearnerState {
     return { updates: this.count, optimizer: this.optimizer.getState() };
   }

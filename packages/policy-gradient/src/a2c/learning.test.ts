@@ -39,6 +39,11 @@ describe('A2C learns CartPole-v1 (8 sub-envs)', () => {
     expect(final, `evaluations: ${evaluations.join(', ')}`).toBeGreaterThanOrEqual(300);
   }, 60_000);
 
+  it("RMSProp as SB3's A2C (seed 0): a deterministic mean ≥ 300 within 40,000 steps", async () => {
+    const { evaluations, final } = await trainUntil({ seed: 0, optimizer: 'rmsprop' }, 300, 40_000);
+    expect(final, `evaluations: ${evaluations.join(', ')}`).toBeGreaterThanOrEqual(300);
+  }, 60_000);
+
   it('a shared trunk (seed 1): a deterministic mean ≥ 100 within 40,000 steps', async () => {
     const { evaluations, final } = await trainUntil({ seed: 1, sharedTrunk: true }, 100, 40_000);
     expect(final, `evaluations: ${evaluations.join(', ')}`).toBeGreaterThanOrEqual(100);

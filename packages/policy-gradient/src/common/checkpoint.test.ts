@@ -80,6 +80,18 @@ describe('writeAgentCheckpoint / AgentCheckpoint', () => {
     expect(() => restoreOptimizer(createAdam({ learningRate: 0.1 }), cp, 'adam', [vars[0]!])).toThrow(CheckpointError);
   });
 
+  it('stores any optimizer slot as a blob and reads back the slots asked for (RMSProp)', () => {
+    const rms = { step: 4, squareAverage: Float32Array.of(1, 2), momentumBuffer: Float32Array.of(3, 4), gradAverage: Float32Array.of(5, 6) };
+    const cp = new AgentCheckpoint(
+      writeAgentCheckpoint({ algorithm: 'test-algo', config: {}, rngState: Rng.fromSeed(0).getState(), counters: {}, variables: {}, optimizers: { rmsprop: rms } }),
+      'test-algo',
+    );
+    expect(Object.keys(cp.cp.manifest.blobs).sort()).toEqual(['rmsprop.gradAverage', 'rmsprop.momentumBuffer', 'rmsprop.squareAverage']);
+    expect(cp.optimizerState<typeof rms>('rmsprop', 2, ['squareAverage', 'momentumBuffer', 'gradAverage'])).toEqual(rms);
+    expect(() => cp.optimizerState<typeof rms>('rmsprop', 3, ['squareAverage'])).toThrow(/the optimizer does not match/);
+    expect(() => cp.optimizer('rmsprop', 2)).toThrow(/rmsprop\.m/);
+  });
+
   it('rejects another algorithm', () => {
     const error = errorOf(() => new AgentCheckpoint(sample(), 'ppo'));
     expect(error).toBeInstanceOf(CheckpointError);

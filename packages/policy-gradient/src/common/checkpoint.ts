@@ -12,6 +12,7 @@ import {
   type RngState,
 } from '@tfrl/core';
 import type { AdamState } from '@tfrl/core/nn';
+import type { OptimizerState } from './gradient-step.js';
 
 /** Everything an agent writes: the shared checkpoint layout of this package's algorithms. */
 export interface AgentCheckpointInput {
@@ -24,8 +25,8 @@ export interface AgentCheckpointInput {
   readonly counters: Readonly<Record<string, number>>;
   /** Named groups of variables, stored as blobs `<group>.<k>` (e.g. `policy`, `target`). */
   readonly variables: Readonly<Record<string, readonly tf.Variable[]>>;
-  /** Named Adam states, stored as blobs `<name>.m` and `<name>.v`, steps in the manifest. */
-  readonly optimizers?: Readonly<Record<string, AdamState>>;
+  /** Named optimizer states, each slot stored as blob `<name>.<slot>` (Adam: `.m`, `.v`), steps in the manifest. */
+  readonly optimizers?: Readonly<Record<string, OptimizerState>>;
   /** Further blobs (replay snapshots, observations in flight, …). */
   readonly blobs?: Readonly<Record<string, CheckpointBlobInput>>;
   /** Further JSON (model spec, episode statistics, …). */
@@ -40,8 +41,7 @@ export function writeAgentCheckpoint(input: AgentCheckpointInput): Checkpoint {
   }
   const optimizerSteps: JsonObject = {};
   for (const [name, state] of Object.entries(input.optimizers ?? {})) {
-    blobs[`${name}.m`] = state.m;
-    blobs[`${name}.v`] = state.v;
+    for (const [slot, values] of Object.entries(state)) if (values instanceof Float32Array) blobs[`${name}.${slot}`] = values;
     optimizerSteps[name] = state.step;
   }
   Object.assign(blobs, input.blobs ?? {});
@@ -110,15 +110,23 @@ export class AgentCheckpoint {
 
   /** The Adam state `<name>` for `size` parameters. */
   optimizer(name: string, size: number): AdamState {
+    return this.optimizerState<AdamState>(name, size, ['m', 'v']);
+  }
+
+  /** The optimizer state `<name>` with blobs `<name>.<slot>` for each of `slots`, each of `size` values (none before the first step). */
+  optimizerState<S extends OptimizerState>(name: string, size: number, slots: readonly Exclude<keyof S, 'step'>[]): S {
     const steps = (this.extra.optimizerSteps ?? {}) as JsonObject;
     const step = steps[name];
     if (!Number.isSafeInteger(step) || (step as number) < 0) {
       throw new CheckpointError(this.context, [`extra.optimizerSteps.${name} must be an integer >= 0, got ${String(step)}`]);
     }
     const length = (step as number) > 0 ? size : 0;
-    const expected = { [`${name}.m`]: { dtype: 'float32' as const, shape: [length] }, [`${name}.v`]: { dtype: 'float32' as const, shape: [length] } };
+    const expected: Record<string, { dtype: 'float32'; shape: number[] }> = {};
+    for (const slot of slots) expected[`${name}.${String(slot)}`] = { dtype: 'float32', shape: [length] };
     assertValidCheckpoint(this.cp, { blobs: expected }, `${this.context}: the optimizer does not match`);
-    return { step: step as number, m: typedArrayFromBlob(this.cp, `${name}.m`, 'float32'), v: typedArrayFromBlob(this.cp, `${name}.v`, 'float32') };
+    const state: Record<string, number | Float32Array> = { step: step as number };
+    for (const slot of slots) state[String(slot)] = typedArrayFromBlob(this.cp, `${name}.${String(slot)}`, 'float32');
+    return state as unknown as S;
   }
 
   /** True when the checkpoint has a blob `name`. */

@@ -1,10 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdam, variableGrads, type AdamState, type Optimizer } from '@tfrl/core/nn';
+import { createAdam, createRmsProp, variableGrads, type AdamState, type Optimizer, type RmsPropState } from '@tfrl/core/nn';
 
 /** Adam with `epsilon` and, unless null, global-norm clipping at `maxGradNorm`. */
 export function adamWithClipping(learningRate: number, epsilon: number, maxGradNorm: number | null): Optimizer<AdamState> {
   return createAdam({ learningRate, epsilon, ...(maxGradNorm === null ? {} : { maxGradNorm }) });
 }
+
+/** RMSProp (PyTorch's form) with decay `alpha`, `epsilon` and, unless null, global-norm clipping at `maxGradNorm`. */
+export function rmsPropWithClipping(learningRate: number, alpha: number, epsilon: number, maxGradNorm: number | null): Optimizer<RmsPropState> {
+  return createRmsProp({ learningRate, alpha, epsilon, ...(maxGradNorm === null ? {} : { maxGradNorm }) });
+}
+
+/** Any optimizer's state: a step count and flat Float32Array slots. */
+export type OptimizerState = AdamState | RmsPropState;
 
 /** What {@link gradientStep} returns. */
 export interface GradientStepResult {
@@ -26,7 +34,7 @@ export interface GradientStepResult {
  * the step (e.g. PPO's KL early stop) or set the optimizer up for it.
  */
 export function gradientStep(
-  optimizer: Optimizer<AdamState>,
+  optimizer: Optimizer<unknown>,
   variables: tf.Variable[],
   lossFn: (keep: (...scalars: tf.Scalar[]) => void) => tf.Scalar,
   who: string,
@@ -52,8 +60,8 @@ export function gradientStep(
   }
 }
 
-/** Checks a learner state's update count (`<who>.setState: updates must be …`), restores the Adam state if it has stepped, and returns the count. */
-export function restoreLearnerState(who: string, state: { updates: number; optimizer: AdamState }, optimizer: Optimizer<AdamState>): number {
+/** Checks a learner state's update count (`<who>.setState: updates must be …`), restores the optimizer state if it has stepped, and returns the count. */
+export function restoreLearnerState<S extends { readonly step: number }>(who: string, state: { updates: number; optimizer: S }, optimizer: Optimizer<S>): number {
   if (!Number.isInteger(state.updates) || state.updates < 0) {
     throw new RangeError(`${who}.setState: updates must be an integer >= 0, got ${state.updates}`);
   }
